@@ -58,16 +58,13 @@ function isForeignInstance(value: unknown): value is BufferInstance {
 }
 
 /**
- * Copies `src[from, to)` to `dst` at `at`. Short runs are copied by a loop: for them, making the
- * `subarray` that `set` needs costs more than the copy.
+ * Copies `src[from, to)` to `dst` at `at`, by the cheapest native route: `set` of the whole source
+ * when it is whole (no view to make), `Buffer#copy` for a range of a `Buffer`.
  */
 function copyBytes(src: Uint8Array, from: number, to: number, dst: Uint8Array, at: number): void {
-  const n = to - from;
-  if (n <= 64) {
-    for (let i = 0; i < n; i++) dst[at + i] = src[from + i]!;
-  } else {
-    dst.set(src.subarray(from, to), at);
-  }
+  if (from === 0 && to === src.length) dst.set(src, at);
+  else if (Buffer.isBuffer(src)) src.copy(dst, at, from, to);
+  else dst.set(src.subarray(from, to), at);
 }
 
 /**
@@ -592,19 +589,42 @@ function viewOf(base: Buffer, start: number, end: number): Buffer {
   return start === 0 && end === base.length ? base : base.subarray(start, end);
 }
 
+/**
+ * How many bytes past a slice's end a search may scan in place (and then ignore) rather than make a
+ * view to stop at the end: making a view costs about as much as scanning a few hundred bytes.
+ */
+const SCAN_PAST_END = 256;
+
+/**
+ * Candidates found by their first byte (a cheap native scan, then a compare in JavaScript) before a
+ * search falls back to the native search for the whole needle, which costs several times more per
+ * call but does not slow down when the first byte is common.
+ */
+const FIRST_BYTE_TRIES = 8;
+
 /** Offset within slice `s` of the first `bytes` lying wholly in its local range `[from, limit)`. */
 function indexWithin(s: Slice, bytes: Uint8Array, from: number, limit: number): number {
-  const base = s.base;
-  const absoluteLimit = s.start + limit;
-  if (absoluteLimit === base.length) {
-    // Nothing lies past the range in `base`, so it can be searched in place without a view.
-    const found =
-      bytes.length === 1
-        ? base.indexOf(bytes[0]!, s.start + from)
-        : base.indexOf(bytes, s.start + from);
-    return found === -1 ? -1 : found - s.start;
+  let base = s.base;
+  let offset = s.start;
+  let end = s.start + limit;
+  if (base.length - end > SCAN_PAST_END) {
+    base = base.subarray(s.start, end);
+    offset = 0;
+    end = base.length;
   }
-  const view = base.subarray(s.start + from, absoluteLimit);
-  const found = bytes.length === 1 ? view.indexOf(bytes[0]!) : view.indexOf(bytes);
-  return found === -1 ? -1 : found + from;
+  // Matches found past `end` (possible when scanning in place) mean none lies within.
+  const m = bytes.length;
+  const lastStart = end - m;
+  const first = bytes[0]!;
+  let pos = offset + from;
+  for (let tries = 0; tries < FIRST_BYTE_TRIES; tries++) {
+    const at = base.indexOf(first, pos);
+    if (at === -1 || at > lastStart) return -1;
+    let k = 1;
+    while (k < m && base[at + k] === bytes[k]) k++;
+    if (k === m) return at - offset;
+    pos = at + 1;
+  }
+  const found = base.indexOf(bytes, pos);
+  return found === -1 || found > lastStart ? -1 : found - offset;
 }
