@@ -101,6 +101,9 @@ export interface BufferInstance {
    */
   getRawSlices(maxSlices?: number): Buffer[];
 
-  /** Iterates over views of the slices in order (as `getRawSlices()` without the array). */
+  /**
+   * Iterates over views of the slices in order (as `getRawSlices()` without the array). Do not
+   * change the buffer while iterating; drain after the loop.
+   */
   [Symbol.iterator](): IterableIterator<Buffer>;
 }
