@@ -1,6 +1,7 @@
 // Writes src/generated/envoy-types.ts: TypeScript types of the decoded shape of the Envoy messages
 // that Nuncio's packages consume (the closure of the roots below), generated from the same schema
 // the loader uses, so the types cannot drift from the protos. Run: node scripts/generate-types.ts
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { compileEnvoySchema } from '../src/schema/compile-protos.ts';
@@ -129,7 +130,20 @@ export const TYPES_FILE = fileURLToPath(
   new URL('../src/generated/envoy-types.ts', import.meta.url),
 );
 
+const packageDir = fileURLToPath(new URL('..', import.meta.url));
+
+/** `renderTypes` formatted by the repository's biome settings: what the committed file holds. */
+export function formattedTypes(schema: EnvoySchema): string {
+  const biome = fileURLToPath(new URL('../../../node_modules/.bin/biome', import.meta.url));
+  return execFileSync(biome, ['format', '--stdin-file-path=src/generated/envoy-types.ts'], {
+    cwd: packageDir,
+    input: renderTypes(schema),
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  writeFileSync(TYPES_FILE, renderTypes(compileEnvoySchema()));
+  writeFileSync(TYPES_FILE, formattedTypes(compileEnvoySchema()));
   console.log(`wrote ${TYPES_FILE}`);
 }

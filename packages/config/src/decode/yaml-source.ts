@@ -80,8 +80,8 @@ export function entriesOf(source: SourceDocument, map: YAMLMap): Entry[] {
     const keyNode = deref(source, pair.key);
     if (!keyNode) continue;
     const valueNode = deref(source, pair.value);
-    // Envoy drops entries tagged `!ignore` (key or value): a place to keep YAML anchors.
-    if (keyNode.tag === IGNORE_TAG || valueNode?.tag === IGNORE_TAG) continue;
+    // Envoy drops entries whose key is tagged `!ignore`: a place to define YAML anchors.
+    if (keyNode.tag === IGNORE_TAG) continue;
     if (isScalar(keyNode) && keyNode.value === '<<' && keyNode.type === 'PLAIN') {
       const sources = isSeq(valueNode) ? valueNode.items.map((i) => deref(source, i)) : [valueNode];
       for (const mergeSource of sources) {
