@@ -1,0 +1,38 @@
+// The handle table: one slot per open handle, holding the thread it belongs to. A handle's id is
+// what it writes into lock words, so after a thread exits, recovery can find every lock, pin and
+// half-built entry it left behind by id.
+
+import { HD_PENDING, HD_PINNED, HD_STATE, type Layout, LINE_WORDS } from './layout.ts';
+
+/** Claims a free handle slot for `threadId`; returns its id (1..maxHandles) or 0 when all are taken. */
+export function claimHandle(i32: Int32Array, layout: Layout, threadId: number): number {
+  for (let h = 0; h < layout.maxHandles; h++) {
+    const at = layout.handlesAt + h * LINE_WORDS;
+    if (Atomics.compareExchange(i32, at + HD_STATE, 0, threadId + 1) === 0) {
+      Atomics.store(i32, at + HD_PINNED, 0);
+      Atomics.store(i32, at + HD_PENDING, 0);
+      return h + 1;
+    }
+  }
+  return 0;
+}
+
+/** Word index of handle `id`'s line. */
+export function handleAt(layout: Layout, id: number): number {
+  return layout.handlesAt + (id - 1) * LINE_WORDS;
+}
+
+/** Frees handle `id`'s slot (it must hold no pin and no pending entry). */
+export function releaseHandle(i32: Int32Array, layout: Layout, id: number): void {
+  Atomics.store(i32, handleAt(layout, id) + HD_STATE, 0);
+}
+
+/** Ids of the handles open now, with the thread each belongs to. */
+export function openHandles(i32: Int32Array, layout: Layout): { id: number; threadId: number }[] {
+  const open: { id: number; threadId: number }[] = [];
+  for (let h = 0; h < layout.maxHandles; h++) {
+    const state = Atomics.load(i32, layout.handlesAt + h * LINE_WORDS + HD_STATE);
+    if (state > 0) open.push({ id: h + 1, threadId: state - 1 });
+  }
+  return open;
+}

@@ -1,0 +1,290 @@
+// Where everything lives in the store's one SharedArrayBuffer. Offsets are in 32-bit words unless
+// named `...Byte`. Every region that different threads write starts on its own 64-byte line, so
+// stripes, handles and queues do not share cache lines. The header holds the parameters, and a
+// thread that opens the store recomputes the same offsets from them.
+
+import { SharedDataInvalidOptionError } from './errors.ts';
+import type { ResolvedOptions } from './options.ts';
+
+/** Words per 64-byte cache line. */
+export const LINE_WORDS = 16;
+
+// Header (line 0).
+export const MAGIC = 0x4e534431; // "NSD1"
+export const LAYOUT_VERSION = 1;
+const H_MAGIC = 0;
+const H_VERSION = 1;
+const H_STRIPES = 2;
+const H_BUCKETS = 3;
+const H_BLOCK_SIZE = 4;
+const H_BLOCKS = 5;
+const H_MAX_KEYS = 6;
+const H_MAX_HANDLES = 7;
+const H_MAX_QUEUES = 8;
+const H_QUEUE_CAPACITY = 9;
+const H_QUEUE_MAX_ITEMS = 10;
+const H_MAX_VALUE = 11;
+const H_LOCK_TIMEOUT = 12;
+const H_CACHE_CAP = 13;
+const H_MAX_BYTES = 14;
+
+/** Line 1: live key count (changed on insert and delete only). */
+export const G_KEY_COUNT = LINE_WORDS;
+/** Line 2: the queue table lock (register, resolve, unregister). */
+export const G_QUEUE_TABLE_LOCK = 2 * LINE_WORDS;
+/** Line 3: the free-block pool's lock and count. */
+export const G_POOL_LOCK = 3 * LINE_WORDS;
+export const G_POOL_COUNT = G_POOL_LOCK + 1;
+const FIXED_LINES = 4;
+
+// Per stripe (one line each).
+export const S_LOCK = 0;
+/** The stripe's cas counter: every successful write of a key in the stripe takes the next value. */
+export const S_CAS = 1;
+/** How many free block ids the stripe's cache holds. */
+export const S_CACHE_COUNT = 2;
+
+// Per handle (one line each).
+/** 0 free, threadId + 1 while open, DEAD_HANDLE while recovery is reclaiming it. */
+export const HD_STATE = 0;
+/** Entry this handle has pinned to copy a large value outside the lock, or 0. */
+export const HD_PINNED = 1;
+/** Entry this handle is filling outside the lock (large set), or 0. */
+export const HD_PENDING = 2;
+export const DEAD_HANDLE = -1;
+
+// Entry: the first block of a chain. Word 0 of every block is the next block of its chain.
+export const E_NEXT_BLOCK = 0;
+/** Next entry in the bucket's chain (its first block), or 0. */
+export const E_CHAIN = 1;
+export const E_HASH = 2;
+export const E_CAS = 3;
+export const E_VM_LEN = 4;
+export const E_KEY_LEN = 5;
+export const E_VALUE_LEN = 6;
+/** Pin count (low 16 bits) plus E_RETIRED once the entry has been unlinked while pinned. */
+export const E_PINS = 7;
+export const E_RETIRED = 0x40000000;
+export const E_PIN_MASK = 0xffff;
+export const ENTRY_HEADER_BYTES = 32;
+export const BLOCK_HEADER_BYTES = 4;
+
+// Queue slot: one header line, then the name bytes.
+export const Q_LOCK = 0;
+/** The queue's token, or 0 when the slot is free. Written with Atomics.store. */
+export const Q_TOKEN = 1;
+/** Handle id of the owner (the thread woken on enqueue), or 0. Written with Atomics.store. */
+export const Q_OWNER = 2;
+/** The wake-up word the owner waits on: 1 once an item arrived since its last delivery. */
+export const Q_SIGNAL = 3;
+/** Free-running byte positions in the ring; used bytes = tail - head (mod 2^32). */
+export const Q_HEAD = 4;
+export const Q_TAIL = 5;
+export const Q_COUNT = 6;
+/** Items dequeued so far (mod 2^32): lets the owner tell whether a ready callback drained. */
+export const Q_DEQUEUED = 7;
+export const Q_GENERATION = 8;
+export const Q_HASH = 9;
+export const Q_VM_LEN = 10;
+export const Q_NAME_LEN = 11;
+export const Q_NAME = LINE_WORDS;
+/** Most bytes of namespace plus queue name. */
+export const QUEUE_NAME_BYTES = 256;
+export const QUEUE_WORDS = LINE_WORDS + QUEUE_NAME_BYTES / 4;
+
+/** Most UTF-8 bytes of a namespace (VM id). */
+export const MAX_VM_ID_BYTES = 1024;
+/** Most UTF-8 bytes of a key. */
+export const MAX_KEY_BYTES = 15 * 1024;
+
+/** Free block ids a stripe keeps for itself, and how many move to or from the pool at once. */
+export const CACHE_CAP = 64;
+export const CACHE_BATCH = 32;
+
+/** Largest shared memory a store may ask for: keeps every byte offset a positive int32. */
+const MAX_TOTAL_BYTES = 1024 * 1024 * 1024;
+
+/** The store's parameters and the offsets derived from them. */
+export interface Layout {
+  readonly stripes: number;
+  readonly buckets: number;
+  /** bucket >>> stripeShift is the bucket's stripe (buckets of a stripe are contiguous). */
+  readonly stripeShift: number;
+  readonly blockSize: number;
+  readonly blocks: number;
+  readonly maxKeys: number;
+  readonly maxBytes: number;
+  readonly maxHandles: number;
+  readonly maxQueues: number;
+  readonly queueCapacity: number;
+  readonly queueMaxItems: number;
+  readonly maxValueBytes: number;
+  readonly lockTimeoutMs: number;
+  readonly cacheCap: number;
+  readonly stripesAt: number;
+  readonly cachesAt: number;
+  readonly handlesAt: number;
+  readonly poolAt: number;
+  readonly bucketsAt: number;
+  readonly queuesAt: number;
+  readonly ringsByte: number;
+  readonly heapByte: number;
+  readonly totalBytes: number;
+}
+
+function nextPowerOfTwo(n: number): number {
+  let p = 1;
+  while (p < n) p *= 2;
+  return p;
+}
+
+function lines(words: number): number {
+  return Math.ceil(words / LINE_WORDS) * LINE_WORDS;
+}
+
+/** Blocks an entry whose key region plus value is `streamBytes` long occupies. */
+export function blocksFor(streamBytes: number, blockSize: number): number {
+  const first = blockSize - ENTRY_HEADER_BYTES;
+  if (streamBytes <= first) return 1;
+  const rest = blockSize - BLOCK_HEADER_BYTES;
+  return 1 + Math.ceil((streamBytes - first) / rest);
+}
+
+/** Bytes the key region (namespace then key) takes in an entry: padded so the value is aligned. */
+export function keyRegionBytes(vmLength: number, keyLength: number): number {
+  return (vmLength + keyLength + 3) & ~3;
+}
+
+/**
+ * Blocks the heap needs so that any set of entries with at most `maxBytes` of namespace, key and
+ * value bytes in at most `maxKeys` entries fits, plus what the stripe caches may hold back, plus
+ * room for two largest entries in flight (a replace writes the new value before it frees the old).
+ */
+function heapBlocks(o: ResolvedOptions): number {
+  const rest = o.blockSize - BLOCK_HEADER_BYTES;
+  // An entry wastes less than one block to rounding and its first block carries the header, so
+  // it never needs more than two blocks beyond its share of the bytes; padding adds up to 3 bytes.
+  const live = 2 * o.maxKeys + Math.ceil((o.maxBytes + 3 * o.maxKeys) / rest);
+  const cached = o.stripes * CACHE_CAP;
+  const largest = blocksFor(
+    keyRegionBytes(MAX_VM_ID_BYTES, MAX_KEY_BYTES) + o.maxValueBytes,
+    o.blockSize,
+  );
+  return 1 + live + cached + 2 * largest;
+}
+
+/** Lays out a new store; throws when the memory asked for is larger than a store may be. */
+export function computeLayout(o: ResolvedOptions): Layout {
+  const buckets = nextPowerOfTwo(Math.max(2 * o.maxKeys, 4 * o.stripes));
+  return layoutFrom({
+    stripes: o.stripes,
+    buckets,
+    blockSize: o.blockSize,
+    blocks: heapBlocks(o),
+    maxKeys: o.maxKeys,
+    maxBytes: o.maxBytes,
+    maxHandles: o.maxHandles,
+    maxQueues: o.maxQueues,
+    queueCapacity: nextPowerOfTwo(Math.max(16, o.queueMaxBytes)),
+    queueMaxItems: o.queueMaxItems,
+    maxValueBytes: o.maxValueBytes,
+    lockTimeoutMs: o.lockTimeoutMs,
+    cacheCap: CACHE_CAP,
+  });
+}
+
+type Parameters = Pick<
+  Layout,
+  | 'stripes'
+  | 'buckets'
+  | 'blockSize'
+  | 'blocks'
+  | 'maxKeys'
+  | 'maxBytes'
+  | 'maxHandles'
+  | 'maxQueues'
+  | 'queueCapacity'
+  | 'queueMaxItems'
+  | 'maxValueBytes'
+  | 'lockTimeoutMs'
+  | 'cacheCap'
+>;
+
+function layoutFrom(p: Parameters): Layout {
+  const stripesAt = FIXED_LINES * LINE_WORDS;
+  const cachesAt = stripesAt + p.stripes * LINE_WORDS;
+  const handlesAt = cachesAt + lines(p.stripes * p.cacheCap);
+  const poolAt = handlesAt + p.maxHandles * LINE_WORDS;
+  const bucketsAt = poolAt + lines(p.blocks);
+  const queuesAt = bucketsAt + lines(p.buckets);
+  const ringsByte = (queuesAt + p.maxQueues * QUEUE_WORDS) * 4;
+  const heapByte = Math.ceil((ringsByte + p.maxQueues * p.queueCapacity) / 64) * 64;
+  const totalBytes = heapByte + p.blocks * p.blockSize;
+  if (totalBytes > MAX_TOTAL_BYTES) {
+    throw new SharedDataInvalidOptionError(
+      'maxBytes/maxKeys/maxQueues',
+      `${totalBytes} bytes of shared memory`,
+      `a layout of at most ${MAX_TOTAL_BYTES} bytes`,
+    );
+  }
+  return {
+    ...p,
+    stripeShift: Math.log2(p.buckets) - Math.log2(p.stripes),
+    stripesAt,
+    cachesAt,
+    handlesAt,
+    poolAt,
+    bucketsAt,
+    queuesAt,
+    ringsByte,
+    heapByte,
+    totalBytes,
+  };
+}
+
+/** Writes the parameters into a fresh store's header (the magic last, once all is in place). */
+export function writeHeader(i32: Int32Array, layout: Layout): void {
+  i32[H_VERSION] = LAYOUT_VERSION;
+  i32[H_STRIPES] = layout.stripes;
+  i32[H_BUCKETS] = layout.buckets;
+  i32[H_BLOCK_SIZE] = layout.blockSize;
+  i32[H_BLOCKS] = layout.blocks;
+  i32[H_MAX_KEYS] = layout.maxKeys;
+  i32[H_MAX_HANDLES] = layout.maxHandles;
+  i32[H_MAX_QUEUES] = layout.maxQueues;
+  i32[H_QUEUE_CAPACITY] = layout.queueCapacity;
+  i32[H_QUEUE_MAX_ITEMS] = layout.queueMaxItems;
+  i32[H_MAX_VALUE] = layout.maxValueBytes;
+  i32[H_LOCK_TIMEOUT] = layout.lockTimeoutMs;
+  i32[H_CACHE_CAP] = layout.cacheCap;
+  i32[H_MAX_BYTES] = layout.maxBytes;
+  Atomics.store(i32, H_MAGIC, MAGIC);
+}
+
+/** Reads a store's layout back from its header; returns a reason string when it is not one. */
+export function readLayout(i32: Int32Array): Layout | string {
+  if (i32.length < LINE_WORDS) return 'the buffer is too small to hold a store';
+  if (Atomics.load(i32, H_MAGIC) !== MAGIC) return 'the buffer does not hold a shared-data store';
+  if (i32[H_VERSION] !== LAYOUT_VERSION) {
+    return `the store has layout version ${i32[H_VERSION]}, this package reads ${LAYOUT_VERSION}`;
+  }
+  const layout = layoutFrom({
+    stripes: i32[H_STRIPES]!,
+    buckets: i32[H_BUCKETS]!,
+    blockSize: i32[H_BLOCK_SIZE]!,
+    blocks: i32[H_BLOCKS]!,
+    maxKeys: i32[H_MAX_KEYS]!,
+    maxBytes: i32[H_MAX_BYTES]!,
+    maxHandles: i32[H_MAX_HANDLES]!,
+    maxQueues: i32[H_MAX_QUEUES]!,
+    queueCapacity: i32[H_QUEUE_CAPACITY]!,
+    queueMaxItems: i32[H_QUEUE_MAX_ITEMS]!,
+    maxValueBytes: i32[H_MAX_VALUE]!,
+    lockTimeoutMs: i32[H_LOCK_TIMEOUT]!,
+    cacheCap: i32[H_CACHE_CAP]!,
+  });
+  if (layout.totalBytes !== i32.byteLength) {
+    return `the buffer is ${i32.byteLength} bytes but its header describes ${layout.totalBytes}`;
+  }
+  return layout;
+}
