@@ -1,10 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { JsonMappingDecoder } from './decode/decode-json.ts';
+import { fastParse } from './decode/fast-yaml.ts';
+import { PlainAdapter, type SourceAdapter, YamlAstAdapter } from './decode/source-adapter.ts';
 import { locate, parseSource, positionOf, type SourceDocument } from './decode/yaml-source.ts';
 import { formatProblem, InvalidConfigError, ProblemCodes } from './errors.ts';
 import { type Problem, ProblemCollector } from './problem.ts';
 import { envoySchema } from './schema/load-schema.ts';
+import type { MessageInfo, SchemaIndex } from './schema/schema-index.ts';
 import { SubsetChecker } from './subset/check-subset.ts';
 import type { ConfigRegistry } from './subset/config-registry.ts';
 import { defaultRegistry } from './subset/core-subset.ts';
@@ -87,6 +90,43 @@ export function validateConfig<T = unknown>(
 ): ValidationResult<T> {
   const read = readSource(source);
   if ('code' in read) return { ok: false, problems: [read], config: undefined, sourceName: '' };
+  const schema = envoySchema();
+  const registry = options.registry ?? defaultRegistry();
+  registry.verify(schema);
+  const type = schema.message(typeName);
+  const checkSubset = options.checkSubset !== false;
+  const result = (problems: Problem[], config: unknown): ValidationResult<T> => ({
+    ok: problems.length === 0,
+    problems,
+    config: config as T | undefined,
+    sourceName: read.name,
+  });
+  // Fast read first (js-yaml, no positions). A valid config, the usual case, ends here.
+  let fastSyntaxError: { message: string; line: number; column: number } | undefined;
+  let plain: unknown;
+  try {
+    plain = fastParse(read.text);
+  } catch (error) {
+    const mark = (error as { mark?: { line: number; column: number } }).mark;
+    fastSyntaxError = {
+      message: (error as { reason?: string }).reason ?? (error as Error).message,
+      line: (mark?.line ?? -1) + 1,
+      column: (mark?.column ?? -1) + 1,
+    };
+  }
+  let fast: { problems: Problem[]; config: unknown } | undefined;
+  if (!fastSyntaxError) {
+    fast = runPasses(
+      schema,
+      registry,
+      type,
+      new PlainAdapter(plain),
+      new ProblemCollector(null, null),
+      checkSubset,
+    );
+    if (fast.problems.length === 0) return result([], fast.config);
+  }
+  // Something is wrong: read the text again with positions, for line and column in each report.
   const { source: document, errors } = parseSource(read.text, read.name);
   const collector = collectorFor(document);
   for (const error of errors) {
@@ -97,26 +137,56 @@ export function validateConfig<T = unknown>(
       `Unable to parse YAML: ${error.message}`,
     );
   }
-  const result = (config: T | undefined): ValidationResult<T> => ({
-    ok: collector.problems.length === 0,
-    problems: collector.problems,
-    config,
-    sourceName: read.name,
-  });
-  if (errors.length > 0) return result(undefined);
-  const schema = envoySchema();
-  const registry = options.registry ?? defaultRegistry();
-  registry.verify(schema);
-  const type = schema.message(typeName);
-  const decoded = new JsonMappingDecoder(schema, document, collector).decodeRoot(type);
-  if (!decoded) return result(undefined);
-  // The later passes run over what did decode, so one run reports everything; what they say
-  // about a place that already failed to decode would only repeat it, and is dropped.
+  if (errors.length > 0) return result(collector.problems, undefined);
+  if (fastSyntaxError) {
+    // The two parsers disagree on what is YAML; report the fast parser's complaint as it stands.
+    return result(
+      [
+        {
+          code: ProblemCodes.YamlSyntax,
+          path: '',
+          line: fastSyntaxError.line,
+          column: fastSyntaxError.column,
+          message: `Unable to parse YAML: ${fastSyntaxError.message}`,
+        },
+      ],
+      undefined,
+    );
+  }
+  const slow = runPasses(
+    schema,
+    registry,
+    type,
+    new YamlAstAdapter(document),
+    collector,
+    checkSubset,
+  );
+  // Both reads apply the same rules, so they find the same problems; if they ever did not, the
+  // problems found (without positions) still stand.
+  return slow.problems.length > 0
+    ? result(slow.problems, slow.config)
+    : result(fast?.problems ?? [], fast?.config);
+}
+
+/**
+ * Decoding, then validation rules and the subset check over what decoded, so one run reports
+ * everything; what the later passes say about a place that already failed to decode would only
+ * repeat it, and is dropped.
+ */
+function runPasses(
+  schema: SchemaIndex,
+  registry: ConfigRegistry,
+  type: MessageInfo,
+  adapter: SourceAdapter,
+  collector: ProblemCollector,
+  checkSubset: boolean,
+): { problems: Problem[]; config: unknown } {
+  const decoded = new JsonMappingDecoder(schema, adapter, collector).decodeRoot(type);
+  if (!decoded) return { problems: collector.problems, config: undefined };
   const failed = collector.problems.map((p) => p.path);
-  const later = collectorFor(document);
+  const later = collector.fork();
   new RulesValidator(schema, later).validate(decoded, type);
-  if (options.checkSubset !== false)
-    new SubsetChecker(schema, registry, later).check(decoded, type);
+  if (checkSubset) new SubsetChecker(schema, registry, later).check(decoded, type);
   for (const problem of later.problems) {
     // An extension point whose typed config failed to decode is not also "unknown by name".
     const scope =
@@ -127,7 +197,7 @@ export function validateConfig<T = unknown>(
       collector.problems.push(problem);
     }
   }
-  return result(decoded as T);
+  return { problems: collector.problems, config: decoded };
 }
 
 function isAtOrUnder(path: string, prefix: string): boolean {

@@ -54,6 +54,11 @@ export class ProblemCollector {
     this.position = position;
   }
 
+  /** A new, empty collector that locates problems the same way. */
+  fork(): ProblemCollector {
+    return new ProblemCollector(this.locateOffset, this.position);
+  }
+
   /** Reports a problem at a known source offset (or -1 to look the path up). */
   addAt(code: ProblemCode, path: readonly PathSegment[], offset: number, message: string): void {
     let line = 0;

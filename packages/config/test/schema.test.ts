@@ -49,22 +49,31 @@ describe('Envoy schema', () => {
 });
 
 describe('importing @nuncio/config', () => {
-  it('loads neither the YAML library nor the schema until a config is read', () => {
-    // A fresh process: import the package, look at what is loaded, then read a config.
+  it('loads no YAML library until a config is read, and the positional one only for errors', () => {
+    // A fresh process: import the package, then read a valid and an invalid config, looking at
+    // which YAML libraries are loaded at each step.
     const script = `
       import { createRequire } from 'node:module';
       const require = createRequire(import.meta.url);
-      const yamlLoaded = () => Object.keys(require.cache).some((k) => k.includes('/yaml/dist/'));
+      const loaded = () => ['/js-yaml/', '/yaml/dist/'].filter((lib) =>
+        Object.keys(require.cache).some((k) => k.includes(lib)));
       const config = await import('@nuncio/config');
-      const before = yamlLoaded();
-      const result = config.validateBootstrap({ text: 'admin: {}' });
-      console.log(JSON.stringify({ before, after: yamlLoaded(), ok: result.ok }));
+      const steps = [loaded()];
+      const valid = config.validateBootstrap({ text: 'admin: {}' });
+      steps.push(loaded());
+      const invalid = config.validateBootstrap({ text: 'admin: { nope: 1 }' });
+      steps.push(loaded());
+      console.log(JSON.stringify({ steps, valid: valid.ok, line: invalid.problems[0].line }));
     `;
     const output = execFileSync(
       process.execPath,
       ['--conditions=@nuncio/source', '--input-type=module', '-e', script],
       { cwd: packageDir, encoding: 'utf8', timeout: 20_000 },
     );
-    expect(JSON.parse(output.trim())).toEqual({ before: false, after: true, ok: true });
+    expect(JSON.parse(output.trim())).toEqual({
+      steps: [[], ['/js-yaml/'], ['/js-yaml/', '/yaml/dist/']],
+      valid: true,
+      line: 1,
+    });
   });
 });

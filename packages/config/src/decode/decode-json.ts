@@ -1,19 +1,14 @@
-import type { Node, Scalar, YAMLMap } from 'yaml';
 import { type ProblemCode, ProblemCodes } from '../errors.ts';
 import type { PathSegment, ProblemCollector } from '../problem.ts';
 import type { FieldKind } from '../schema/schema.ts';
 import type { EnumInfo, FieldInfo, MessageInfo, SchemaIndex } from '../schema/schema-index.ts';
 import { typeNameOfUrl } from '../type-url.ts';
 import { decodeBase64 } from './base64.ts';
+import type { SourceAdapter, SourceEntry } from './source-adapter.ts';
 import { parseDuration, parseTimestamp } from './time.ts';
-import { isMap, isScalar, isSeq } from './yaml-lib.ts';
-import {
-  deref,
-  entriesOf,
-  type ScalarValue,
-  type SourceDocument,
-  scalarValue,
-} from './yaml-source.ts';
+import type { ScalarValue } from './yaml-source.ts';
+
+type Node = unknown;
 
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
@@ -26,15 +21,12 @@ const V2_NAME = /^envoy\.(api\.v2|config\..+\.v2(alpha\d*)?|service\..+\.v2(alph
 const FAILED = Symbol('failed');
 type Decoded = unknown | typeof FAILED;
 
-function describe(node: Node | null): string {
-  if (!node) return 'null';
-  if (isMap(node)) return '{...}';
-  if (isSeq(node)) return '[...]';
-  if (isScalar(node)) {
-    const value = scalarValue(node as Scalar);
-    return typeof value === 'bigint' ? value.toString() : JSON.stringify(value);
-  }
-  return String(node);
+function describeWith(src: SourceAdapter, node: Node | null): string {
+  const kind = src.kind(node);
+  if (kind === 'map') return '{...}';
+  if (kind === 'seq') return '[...]';
+  const value = src.scalar(node);
+  return typeof value === 'bigint' ? value.toString() : JSON.stringify(value);
 }
 
 function typeLabel(kind: FieldKind, typeName?: string): string {
@@ -58,45 +50,51 @@ function typeLabel(kind: FieldKind, typeName?: string): string {
  */
 export class JsonMappingDecoder {
   private readonly schema: SchemaIndex;
-  private readonly source: SourceDocument;
+  private readonly src: SourceAdapter;
   private readonly problems: ProblemCollector;
   private readonly path: PathSegment[];
 
-  constructor(schema: SchemaIndex, source: SourceDocument, problems: ProblemCollector) {
+  constructor(schema: SchemaIndex, src: SourceAdapter, problems: ProblemCollector) {
     this.schema = schema;
-    this.source = source;
+    this.src = src;
     this.problems = problems;
     this.path = [];
   }
 
   /** Decodes the document's root as `type`; an empty document is an empty message. */
   decodeRoot(type: MessageInfo): Record<string, unknown> | undefined {
-    const root = deref(this.source, this.source.doc.contents);
-    if (!root || (isScalar(root) && scalarValue(root as Scalar) === null)) {
-      return newMessage(type);
-    }
+    const root = this.src.root();
+    if (this.isNull(root)) return newMessage(type);
     const value = this.decodeMessage(root, type, false);
     return value === FAILED ? undefined : (value as Record<string, unknown>);
   }
 
   private report(code: ProblemCode, node: Node | null, message: string): void {
-    this.problems.addAt(code, this.path, node?.range?.[0] ?? -1, message);
+    this.problems.addAt(code, this.path, this.src.offset(node), message);
+  }
+
+  private describe(node: Node | null): string {
+    return describeWith(this.src, node);
+  }
+
+  private isNull(node: Node | null): boolean {
+    return this.src.kind(node) === 'scalar' && this.src.scalar(node) === null;
   }
 
   private decodeMessage(node: Node, type: MessageInfo, insideAny: boolean): Decoded {
     if (type.wellKnown && type.wellKnown !== 'empty') return this.decodeWellKnown(node, type);
-    if (!isMap(node)) {
+    if (this.src.kind(node) !== 'map') {
       this.report(
         ProblemCodes.WrongType,
         node,
-        `invalid value ${describe(node)} for type ${typeLabel('message', type.name)}`,
+        `invalid value ${this.describe(node)} for type ${typeLabel('message', type.name)}`,
       );
       return FAILED;
     }
     const out = newMessage(type);
     const given = new Map<string, string>();
     const oneofMembers = new Map<string, string>();
-    for (const entry of entriesOf(this.source, node as YAMLMap)) {
+    for (const entry of this.src.entries(node)) {
       if (insideAny && entry.key === '@type') continue;
       const field = type.byName.get(entry.key);
       if (!field) {
@@ -122,7 +120,7 @@ export class JsonMappingDecoder {
       }
       given.set(field.name, entry.key);
       const valueNode = entry.value;
-      if (isNull(valueNode) && !acceptsNull(field)) {
+      if (this.isNull(valueNode) && !acceptsNull(field)) {
         // proto3 JSON: null means "not set" for every field but google.protobuf.Value.
         this.path.pop();
         continue;
@@ -149,12 +147,16 @@ export class JsonMappingDecoder {
 
   private decodeField(node: Node | null, field: FieldInfo): Decoded {
     if (field.map) {
-      if (!isMap(node)) {
-        this.report(ProblemCodes.WrongType, node, `invalid value ${describe(node)} for map field`);
+      if (this.src.kind(node) !== 'map') {
+        this.report(
+          ProblemCodes.WrongType,
+          node,
+          `invalid value ${this.describe(node)} for map field`,
+        );
         return FAILED;
       }
       const out: Record<string, unknown> = {};
-      for (const entry of entriesOf(this.source, node as YAMLMap)) {
+      for (const entry of this.src.entries(node)) {
         this.path.push({ key: entry.key });
         const key = this.mapKey(entry.key, field.keyKind as FieldKind, entry.keyNode);
         const value = key === FAILED ? FAILED : this.decodeSingle(entry.value, field);
@@ -164,20 +166,20 @@ export class JsonMappingDecoder {
       return out;
     }
     if (field.repeated) {
-      if (!isSeq(node)) {
+      if (this.src.kind(node) !== 'seq') {
         this.report(
           ProblemCodes.WrongType,
           node,
-          `invalid value ${describe(node)} for repeated field (expected a list)`,
+          `invalid value ${this.describe(node)} for repeated field (expected a list)`,
         );
         return FAILED;
       }
       const out: unknown[] = [];
-      const items = node.items;
+      const items = this.src.items(node);
       for (let i = 0; i < items.length; i++) {
         this.path.push(i);
-        const item = deref(this.source, items[i]);
-        if (isNull(item) && !acceptsNull(field)) {
+        const item = items[i];
+        if (this.isNull(item) && !acceptsNull(field)) {
           this.report(ProblemCodes.WrongType, item, 'null is not allowed in a repeated field');
         } else {
           const value = this.decodeSingle(item, field);
@@ -205,7 +207,7 @@ export class JsonMappingDecoder {
   private decodeSingle(node: Node | null, field: FieldInfo): Decoded {
     if (field.kind === 'message') {
       const type = field.message as MessageInfo;
-      if (isNull(node)) {
+      if (this.isNull(node)) {
         if (type.wellKnown === 'value') return null;
         return FAILED;
       }
@@ -216,7 +218,7 @@ export class JsonMappingDecoder {
   }
 
   private decodeEnum(node: Node | null, type: EnumInfo): Decoded {
-    const value = isScalar(node) ? scalarValue(node as Scalar) : undefined;
+    const value = this.src.kind(node) === 'scalar' ? this.src.scalar(node) : undefined;
     if (type.name === 'google.protobuf.NullValue' && value === null) return 'NULL_VALUE';
     if (typeof value === 'string') {
       if (type.byName.has(value)) return value;
@@ -237,21 +239,21 @@ export class JsonMappingDecoder {
     this.report(
       ProblemCodes.WrongType,
       node,
-      `invalid value ${describe(node)} for type ${typeLabel('enum', type.name)}`,
+      `invalid value ${this.describe(node)} for type ${typeLabel('enum', type.name)}`,
     );
     return FAILED;
   }
 
   private decodeScalar(node: Node | null, kind: FieldKind): Decoded {
-    if (!isScalar(node)) {
+    if (this.src.kind(node) !== 'scalar') {
       this.report(
         ProblemCodes.WrongType,
         node,
-        `invalid value ${describe(node)} for type ${typeLabel(kind)}`,
+        `invalid value ${this.describe(node)} for type ${typeLabel(kind)}`,
       );
       return FAILED;
     }
-    const value = scalarValue(node as Scalar);
+    const value = this.src.scalar(node);
     switch (kind) {
       case 'string':
         if (typeof value === 'string') return value;
@@ -266,7 +268,7 @@ export class JsonMappingDecoder {
           this.report(
             ProblemCodes.BadValue,
             node,
-            `invalid value ${describe(node)} for type TYPE_BYTES (not base64)`,
+            `invalid value ${this.describe(node)} for type TYPE_BYTES (not base64)`,
           );
           return FAILED;
         }
@@ -280,7 +282,7 @@ export class JsonMappingDecoder {
     this.report(
       ProblemCodes.WrongType,
       node,
-      `invalid value ${describe(node)} for type ${typeLabel(kind)}`,
+      `invalid value ${this.describe(node)} for type ${typeLabel(kind)}`,
     );
     return FAILED;
   }
@@ -298,7 +300,7 @@ export class JsonMappingDecoder {
     this.report(
       ProblemCodes.WrongType,
       node,
-      `invalid value ${describe(node)} for type ${typeLabel(kind)}`,
+      `invalid value ${this.describe(node)} for type ${typeLabel(kind)}`,
     );
     return FAILED;
   }
@@ -315,7 +317,7 @@ export class JsonMappingDecoder {
       this.report(
         ProblemCodes.WrongType,
         node,
-        `invalid value ${describe(node)} for type ${typeLabel(kind)}`,
+        `invalid value ${this.describe(node)} for type ${typeLabel(kind)}`,
       );
       return FAILED;
     }
@@ -362,12 +364,12 @@ export class JsonMappingDecoder {
         return this.decodeAny(node);
       case 'duration':
       case 'timestamp': {
-        const value = isScalar(node) ? scalarValue(node as Scalar) : undefined;
+        const value = this.src.kind(node) === 'scalar' ? this.src.scalar(node) : undefined;
         if (typeof value !== 'string') {
           this.report(
             ProblemCodes.WrongType,
             node,
-            `invalid value ${describe(node)} for type ${typeLabel('message', type.name)}`,
+            `invalid value ${this.describe(node)} for type ${typeLabel('message', type.name)}`,
           );
           return FAILED;
         }
@@ -379,12 +381,12 @@ export class JsonMappingDecoder {
         return parsed;
       }
       case 'fieldMask': {
-        const value = isScalar(node) ? scalarValue(node as Scalar) : undefined;
+        const value = this.src.kind(node) === 'scalar' ? this.src.scalar(node) : undefined;
         if (typeof value !== 'string') {
           this.report(
             ProblemCodes.WrongType,
             node,
-            `invalid value ${describe(node)} for type ${typeLabel('message', type.name)}`,
+            `invalid value ${this.describe(node)} for type ${typeLabel('message', type.name)}`,
           );
           return FAILED;
         }
@@ -393,21 +395,21 @@ export class JsonMappingDecoder {
           : value.split(',').map((p) => p.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`));
       }
       case 'struct':
-        if (!isMap(node)) {
+        if (this.src.kind(node) !== 'map') {
           this.report(
             ProblemCodes.WrongType,
             node,
-            `invalid value ${describe(node)} for type ${typeLabel('message', type.name)}`,
+            `invalid value ${this.describe(node)} for type ${typeLabel('message', type.name)}`,
           );
           return FAILED;
         }
         return this.jsonValue(node);
       case 'listValue':
-        if (!isSeq(node)) {
+        if (this.src.kind(node) !== 'seq') {
           this.report(
             ProblemCodes.WrongType,
             node,
-            `invalid value ${describe(node)} for type ${typeLabel('message', type.name)}`,
+            `invalid value ${this.describe(node)} for type ${typeLabel('message', type.name)}`,
           );
           return FAILED;
         }
@@ -424,16 +426,17 @@ export class JsonMappingDecoder {
 
   /** A YAML node as the JSON value Envoy would make of it (for Struct, Value, ListValue). */
   private jsonValue(node: Node | null): unknown {
-    if (!node) return null;
-    if (isMap(node)) {
+    if (node === null || node === undefined) return null;
+    if (this.src.kind(node) === 'map') {
       const out: Record<string, unknown> = {};
-      for (const entry of entriesOf(this.source, node as YAMLMap)) {
+      for (const entry of this.src.entries(node)) {
         setProperty(out, entry.key, this.jsonValue(entry.value));
       }
       return out;
     }
-    if (isSeq(node)) return node.items.map((item) => this.jsonValue(deref(this.source, item)));
-    const value = scalarValue(node as Scalar);
+    if (this.src.kind(node) === 'seq')
+      return this.src.items(node).map((item) => this.jsonValue(item));
+    const value = this.src.scalar(node);
     if (typeof value === 'bigint') {
       // Envoy keeps integers beyond double precision as strings.
       return value >= -(2n ** 53n) && value <= 2n ** 53n ? Number(value) : value.toString();
@@ -442,29 +445,28 @@ export class JsonMappingDecoder {
   }
 
   private decodeAny(node: Node): Decoded {
-    if (!isMap(node)) {
+    if (this.src.kind(node) !== 'map') {
       this.report(
         ProblemCodes.WrongType,
         node,
-        `invalid value ${describe(node)} for type ${typeLabel('message', 'google.protobuf.Any')}`,
+        `invalid value ${this.describe(node)} for type ${typeLabel('message', 'google.protobuf.Any')}`,
       );
       return FAILED;
     }
-    const entries = entriesOf(this.source, node as YAMLMap);
+    const entries = this.src.entries(node);
     const typeEntry = entries.find((e) => e.key === '@type');
     if (!typeEntry) {
       if (entries.length === 0) return { typeUrl: '', value: undefined };
       this.report(ProblemCodes.BadValue, node, 'Missing @type for any field');
       return FAILED;
     }
-    const typeUrlValue = isScalar(typeEntry.value)
-      ? scalarValue(typeEntry.value as Scalar)
-      : undefined;
+    const typeUrlValue =
+      this.src.kind(typeEntry.value) === 'scalar' ? this.src.scalar(typeEntry.value) : undefined;
     if (typeof typeUrlValue !== 'string' || typeUrlValue === '') {
       this.report(
         ProblemCodes.WrongType,
         typeEntry.value,
-        `invalid value ${describe(typeEntry.value)} for @type`,
+        `invalid value ${this.describe(typeEntry.value)} for @type`,
       );
       return FAILED;
     }
@@ -484,7 +486,7 @@ export class JsonMappingDecoder {
           this.path.pop();
         }
       }
-      if (!valueEntry || isNull(valueEntry.value)) {
+      if (!valueEntry || this.isNull(valueEntry.value)) {
         this.report(ProblemCodes.BadValue, node, `Any of type ${type.name} needs a "value"`);
         return FAILED;
       }
@@ -501,22 +503,21 @@ export class JsonMappingDecoder {
    * `TypedStruct` carries an extension's config as a Struct with the type named beside it; Envoy
    * converts it to that type, and so does this (errors then point inside `value`).
    */
-  private decodeTypedStruct(
-    entries: ReturnType<typeof entriesOf>,
-    typedStructUrl: string,
-    node: Node,
-  ): Decoded {
+  private decodeTypedStruct(entries: SourceEntry[], typedStructUrl: string, node: Node): Decoded {
     const urlEntry = entries.find((e) => e.key === 'type_url' || e.key === 'typeUrl');
     const valueEntry = entries.find((e) => e.key === 'value');
     const url =
-      urlEntry && isScalar(urlEntry.value) ? scalarValue(urlEntry.value as Scalar) : undefined;
+      urlEntry && this.src.kind(urlEntry.value) === 'scalar'
+        ? this.src.scalar(urlEntry.value)
+        : undefined;
     if (typeof url !== 'string' || url === '') {
       this.report(ProblemCodes.BadValue, node, `${typeNameOfUrl(typedStructUrl)} needs a type_url`);
       return FAILED;
     }
     const type = this.resolveAnyType(url, urlEntry?.value ?? node);
     if (!type) return FAILED;
-    if (!valueEntry || isNull(valueEntry.value)) return { typeUrl: url, value: newMessage(type) };
+    if (!valueEntry || this.isNull(valueEntry.value))
+      return { typeUrl: url, value: newMessage(type) };
     const value = this.decodeMessage(valueEntry.value as Node, type, false);
     return value === FAILED ? FAILED : { typeUrl: url, value };
   }
@@ -543,10 +544,6 @@ export class JsonMappingDecoder {
     );
     return undefined;
   }
-}
-
-function isNull(node: Node | null): boolean {
-  return node === null || (isScalar(node) && scalarValue(node as Scalar) === null);
 }
 
 function acceptsNull(field: FieldInfo): boolean {

@@ -71,6 +71,9 @@ export function deref(source: SourceDocument, node: unknown): Node | null {
 
 const IGNORE_TAG = '!ignore';
 
+/** Prefix the fast parser gives keys tagged `!ignore`, so that they can be dropped. */
+export const IGNORED_KEY = '\u0000!ignore:';
+
 /** Entries of a YAML map, with YAML merge keys (`<<: *anchor`) expanded and `!ignore` dropped. */
 export function entriesOf(source: SourceDocument, map: YAMLMap): Entry[] {
   const out: Entry[] = [];
@@ -129,6 +132,11 @@ export function scalarValue(node: Scalar): ScalarValue {
   if (node.type !== 'PLAIN' || node.tag === '!!str' || node.tag === 'tag:yaml.org,2002:str') {
     return raw;
   }
+  return envoyScalar(raw);
+}
+
+/** The value of a plain (unquoted, untagged) scalar's text by Envoy's rules. */
+export function envoyScalar(raw: string): ScalarValue {
   if (NULL.has(raw)) return null;
   if (TRUE.has(raw)) return true;
   if (FALSE.has(raw)) return false;
