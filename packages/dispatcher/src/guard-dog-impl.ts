@@ -17,7 +17,7 @@ import {
   S_MISS,
   S_NAME_LENGTH,
   S_STATE,
-  S_TOUCHED,
+  SlotState,
   writeName,
 } from './heartbeat-layout.ts';
 import { attachWatchdog, releaseSlot, type WatchdogRegistration } from './shared-watch-dog.ts';
@@ -54,6 +54,7 @@ class GuardDogImpl implements GuardDog {
   private readonly mainGuard: Worker;
   private readonly workersGuard: Worker;
   private stopped: Promise<void> | null;
+  private readonly running: Promise<void>;
 
   constructor(options: GuardDogOptions) {
     this.mainThreadConfig = resolveWatchdogConfig(
@@ -93,6 +94,16 @@ class GuardDogImpl implements GuardDog {
       workers: this.workersGuard.threadId,
     };
     this.stopped = null;
+    this.running = Promise.all([running(this.mainGuard), running(this.workersGuard)]).then(
+      () => {},
+    );
+    // Observed here so that a failure nobody awaits is not an unhandled rejection; the guard's
+    // 'error' listener already logs it.
+    this.running.catch(() => {});
+  }
+
+  whenRunning(): Promise<void> {
+    return this.running;
   }
 
   watchMainThread(dispatcher: Dispatcher = currentDispatcher()): void {
@@ -104,20 +115,20 @@ class GuardDogImpl implements GuardDog {
     if (typeof name !== 'string' || name.length === 0) {
       throw invalidArgumentError('thread name', name, 'a non-empty string');
     }
-    let free = -1;
+    let unused = -1;
     let reusable = -1;
     for (let slot = 1; slot < this.capacity; slot++) {
-      const active = Atomics.load(this.ints, fieldIndex(slot, S_STATE)) === 1;
+      const free = Atomics.load(this.ints, fieldIndex(slot, S_STATE)) === SlotState.Free;
       const used = Atomics.load(this.ints, fieldIndex(slot, S_NAME_LENGTH)) > 0;
       if (used && readName(this.ints, slot) === name) {
         // The same thread again (a restarted worker): keep its counts. If the old registration
         // is still active, the new generation supersedes it.
         return this.take(slot, name, true, this.workerConfig);
       }
-      if (!used && free < 0) free = slot;
-      else if (used && !active && reusable < 0) reusable = slot;
+      if (!used && unused < 0) unused = slot;
+      else if (used && free && reusable < 0) reusable = slot;
     }
-    const slot = free >= 0 ? free : reusable;
+    const slot = unused >= 0 ? unused : reusable;
     if (slot < 0) throw watchdogNoFreeSlotError(name, this.capacity);
     return this.take(slot, name, false, this.workerConfig);
   }
@@ -166,10 +177,12 @@ class GuardDogImpl implements GuardDog {
     if (this.stopped === null) {
       Atomics.store(this.ints, H_STOP, 1);
       Atomics.notify(this.ints, H_STOP);
-      const exited = (worker: Worker) =>
-        worker.threadId === -1
-          ? Promise.resolve()
-          : new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      const exited = (worker: Worker) => {
+        if (worker.threadId === -1) return Promise.resolve();
+        // Held open while waiting: an unref'd guard would let the loop end before it has exited.
+        worker.ref();
+        return new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      };
       this.stopped = Promise.all([exited(this.mainGuard), exited(this.workersGuard)]).then(
         () => {},
       );
@@ -212,9 +225,10 @@ class GuardDogImpl implements GuardDog {
       Atomics.store(ints, fieldIndex(slot, S_MISS), 0);
       Atomics.store(ints, fieldIndex(slot, S_MEGA_MISS), 0);
     }
+    // Reserved, not watched, until the thread attaches: a thread still starting up (Node's
+    // bootstrap, module loading) has no loop to touch with yet and must not count as stuck.
+    Atomics.store(ints, fieldIndex(slot, S_STATE), SlotState.Reserved);
     const generation = Atomics.add(ints, fieldIndex(slot, S_GENERATION), 1) + 1;
-    Atomics.store(ints, fieldIndex(slot, S_TOUCHED), 1);
-    Atomics.store(ints, fieldIndex(slot, S_STATE), 1);
     return {
       buffer: this.buffer,
       slot,
@@ -228,11 +242,37 @@ class GuardDogImpl implements GuardDog {
     return {
       name: readName(this.ints, slot),
       role: slot === MAIN_SLOT ? 'main' : 'worker',
-      active: Atomics.load(this.ints, fieldIndex(slot, S_STATE)) === 1,
+      active: Atomics.load(this.ints, fieldIndex(slot, S_STATE)) === SlotState.Watched,
       watchdogMiss: Atomics.load(this.ints, fieldIndex(slot, S_MISS)),
       watchdogMegaMiss: Atomics.load(this.ints, fieldIndex(slot, S_MEGA_MISS)),
     };
   }
+}
+
+/** Resolves on the guard thread's `running` message; rejects if it fails or exits before. */
+function running(guard: Worker): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const onMessage = () => {
+      cleanup();
+      resolve();
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(error);
+    };
+    const onExit = (code: number) => {
+      cleanup();
+      reject(new Error(`watchdog guard thread exited with code ${code} before running`));
+    };
+    const cleanup = () => {
+      guard.off('message', onMessage);
+      guard.off('error', onError);
+      guard.off('exit', onExit);
+    };
+    guard.on('message', onMessage);
+    guard.on('error', onError);
+    guard.on('exit', onExit);
+  });
 }
 
 /**

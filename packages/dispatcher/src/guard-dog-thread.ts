@@ -3,7 +3,7 @@
 // while the threads it guards are blocked, the main thread included.
 import { writeSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { workerData } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { describeVerdict, GuardLogic } from './guard-logic.ts';
 import { H_KILLED, H_STOP } from './heartbeat-layout.ts';
 import type { ResolvedWatchdogConfig } from './watchdog-config.ts';
@@ -22,6 +22,9 @@ export interface GuardThreadData {
 const data = workerData as GuardThreadData;
 const header = new Int32Array(data.buffer);
 const logic = new GuardLogic(data.buffer, data.firstSlot, data.endSlot, data.config);
+
+// Tells the main thread that this guard is watching (see GuardDog.whenRunning()).
+parentPort?.postMessage('running');
 
 while (Atomics.load(header, H_STOP) === 0) {
   Atomics.wait(header, H_STOP, 0, data.loopIntervalMs);

@@ -55,6 +55,11 @@ export interface GuardDog {
   totals(): WatchdogTotals;
   /** Name of the thread a guard ended the process for, or null (useful in a post-mortem hook). */
   killedThread(): string | null;
+  /**
+   * Resolves once both guard threads run their loops (a thread takes a moment to start): from then
+   * on a stuck thread is noticed. Rejects if a guard thread fails to start.
+   */
+  whenRunning(): Promise<void>;
   /** Stops both guard threads; resolves when they have exited. Idempotent. */
   stop(): Promise<void>;
 }

@@ -6,6 +6,7 @@ import {
   S_MISS,
   S_STATE,
   S_TOUCHED,
+  SlotState,
 } from './heartbeat-layout.ts';
 import type { ResolvedWatchdogConfig } from './watchdog-config.ts';
 
@@ -66,7 +67,7 @@ export class GuardLogic {
     let multikill: StuckThread[] | null = null;
     for (let slot = this.firstSlot; slot < this.endSlot; slot++) {
       const ints = this.ints;
-      if (Atomics.load(ints, fieldIndex(slot, S_STATE)) !== 1) continue;
+      if (Atomics.load(ints, fieldIndex(slot, S_STATE)) !== SlotState.Watched) continue;
       watched++;
       const i = slot - this.firstSlot;
       const generation = Atomics.load(ints, fieldIndex(slot, S_GENERATION));

@@ -12,8 +12,11 @@ export const HEADER_INTS = 4;
 
 /** Slot field: set to 1 by the watched thread, taken back to 0 by its guard. */
 export const S_TOUCHED = 0;
-/** Slot field: 1 while a thread is being watched in this slot. */
+/** Slot field: a `SlotState`. */
 export const S_STATE = 1;
+/** Values of the `S_STATE` field. Only `Watched` slots are looked at by the guards. */
+export const SlotState = { Free: 0, Watched: 1, Reserved: 2 } as const;
+
 /** Slot field: bumped each time a thread (re)takes the slot, so guards reset their view of it. */
 export const S_GENERATION = 2;
 /** Slot field: Envoy's `watchdog_miss` for the thread. */

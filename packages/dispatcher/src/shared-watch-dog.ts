@@ -1,6 +1,6 @@
 import type { Dispatcher } from './dispatcher.ts';
 import { invalidArgumentError } from './errors.ts';
-import { fieldIndex, S_GENERATION, S_STATE, S_TOUCHED } from './heartbeat-layout.ts';
+import { fieldIndex, S_GENERATION, S_STATE, S_TOUCHED, SlotState } from './heartbeat-layout.ts';
 import type { WatchDog } from './watch-dog.ts';
 
 /**
@@ -35,6 +35,13 @@ export class SharedWatchDog implements WatchDog {
     this.touchedIndex = fieldIndex(registration.slot, S_TOUCHED);
   }
 
+  /** Starts the watch: from now on the guard expects touches. */
+  startWatching(): void {
+    if (Atomics.load(this.ints, fieldIndex(this.slot, S_GENERATION)) !== this.generation) return;
+    Atomics.store(this.ints, this.touchedIndex, 1);
+    Atomics.store(this.ints, fieldIndex(this.slot, S_STATE), SlotState.Watched);
+  }
+
   touch(): void {
     // A plain store: the flag only has to become visible; the guard takes it with Atomics.exchange.
     this.ints[this.touchedIndex] = 1;
@@ -48,14 +55,15 @@ export class SharedWatchDog implements WatchDog {
 /** Ends the watch of `slot` if it still belongs to `generation`. */
 export function releaseSlot(ints: Int32Array, slot: number, generation: number): void {
   if (Atomics.load(ints, fieldIndex(slot, S_GENERATION)) === generation) {
-    Atomics.store(ints, fieldIndex(slot, S_STATE), 0);
+    Atomics.store(ints, fieldIndex(slot, S_STATE), SlotState.Free);
   }
 }
 
 /**
  * Has `dispatcher` (this thread's) touch the watchdog slot of `registration`: before every callback
- * and, while idle, every `registration.touchIntervalMs`. For threads you start yourself; workers
- * started by `startWorkers({ watchdog })` are attached for you.
+ * and, while idle, every `registration.touchIntervalMs`. The guard starts counting misses for the
+ * thread from this call on. For threads you start yourself; workers started by
+ * `startWorkers({ watchdog })` are attached for you once their modules' `init` has run.
  */
 export function attachWatchdog(
   dispatcher: Dispatcher,
@@ -66,5 +74,6 @@ export function attachWatchdog(
   }
   const watchdog = new SharedWatchDog(registration);
   dispatcher.registerWatchdog(watchdog, registration.touchIntervalMs);
+  watchdog.startWatching();
   return watchdog;
 }

@@ -21,7 +21,6 @@ const dispatcher = new DispatcherImpl({ name: boot.name });
 setCurrentDispatcher(dispatcher);
 const main = remoteDispatcher(boot.mainHandle);
 setMainDispatcher(main);
-if (boot.watchdog !== null) attachWatchdog(dispatcher, boot.watchdog);
 
 const context: WorkerContext = {
   dispatcher,
@@ -70,6 +69,9 @@ for (const url of boot.modules) {
   if (typeof module.init === 'function') await module.init(context);
 }
 
+// Watched from here on, as Envoy's workers are once their loop runs: module loading and init are
+// start-up work, bounded by startTimeoutMs instead.
+if (boot.watchdog !== null) attachWatchdog(dispatcher, boot.watchdog);
 const handle = dispatcher.createHandle();
 const ready: ReadyMessage = { type: 'nuncio:ready', handle };
 port.postMessage(ready, [handle.port]);

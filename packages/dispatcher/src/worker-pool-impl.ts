@@ -412,6 +412,7 @@ export async function startWorkers<WorkerHandlers extends object = HandlerMap>(
     }
   }
   const pool = new WorkerPoolImpl<WorkerHandlers>(resolved, main, guardDog, ownsGuardDog);
-  await pool.start();
+  // Started together: the workers' start-up overlaps the guards'.
+  await Promise.all([pool.start(), guardDog?.whenRunning()]);
   return pool;
 }
