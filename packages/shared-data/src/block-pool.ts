@@ -7,8 +7,8 @@
 // ids move between cache and pool only under locks. If a thread dies half way, some ids may be
 // neither free nor reachable; recovery rebuilds the pool from what is reachable (recovery.ts).
 
-import { acquireLock, releaseLock } from './lock.ts';
 import { CACHE_BATCH, E_NEXT_BLOCK, G_POOL_COUNT, G_POOL_LOCK, S_CACHE_COUNT } from './layout.ts';
+import { acquireLock, releaseLock } from './lock.ts';
 import type { StoreMemory } from './store-memory.ts';
 
 /** allocChain's result when the pool lock timed out. */

@@ -18,7 +18,12 @@ const WAIT_SLICE_MS = 50;
  * Takes the lock at `at` for `owner`, waiting at most `timeoutMs`; false when the time ran out
  * (the holder is stuck or dead and nobody has recovered it).
  */
-export function acquireLock(i32: Int32Array, at: number, owner: number, timeoutMs: number): boolean {
+export function acquireLock(
+  i32: Int32Array,
+  at: number,
+  owner: number,
+  timeoutMs: number,
+): boolean {
   if (Atomics.compareExchange(i32, at, 0, owner) === 0) return true;
   return acquireSlow(i32, at, owner, timeoutMs);
 }
@@ -45,7 +50,7 @@ function acquireSlow(i32: Int32Array, at: number, owner: number, timeoutMs: numb
     }
     const left = deadline - performance.now();
     if (left <= 0) return false;
-    Atomics.wait(i32, at, seen, left < WAIT_SLICE_MS ? left : WAIT_SLICE_MS);
+    Atomics.wait(i32, at, seen, Math.min(left, WAIT_SLICE_MS));
   }
 }
 
@@ -87,6 +92,6 @@ export function acquireOrSteal(
     }
     const left = deadline - performance.now();
     if (left <= 0) return -1;
-    Atomics.wait(i32, at, seen | WAITERS, left < WAIT_SLICE_MS ? left : WAIT_SLICE_MS);
+    Atomics.wait(i32, at, seen | WAITERS, Math.min(left, WAIT_SLICE_MS));
   }
 }

@@ -4,8 +4,6 @@
 // dies mid-operation leaves either the whole item or none of it. Register, resolve and unregister
 // take the table lock first (order: table, then slot), so names and tokens change only under it.
 
-import { encodeUtf8 } from './utf8.ts';
-import { acquireLock, releaseLock } from './lock.ts';
 import {
   G_QUEUE_TABLE_LOCK,
   Q_COUNT,
@@ -24,8 +22,10 @@ import {
   QUEUE_NAME_BYTES,
   QUEUE_WORDS,
 } from './layout.ts';
+import { acquireLock, releaseLock } from './lock.ts';
 import { SharedDataResult } from './result.ts';
 import { copyBytes, type StoreMemory } from './store-memory.ts';
+import { encodeUtf8 } from './utf8.ts';
 
 /** Bits of a token that hold the slot (slot + 1); the rest is the slot's generation. */
 const SLOT_BITS = 12;
@@ -293,7 +293,7 @@ export class QueueTable {
     const mask = this.mask;
     i32[(ring + (tail & mask)) >> 2] = length;
     const start = (tail + 4) & mask;
-    const first = length < this.capacity - start ? length : this.capacity - start;
+    const first = Math.min(length, this.capacity - start);
     copyBytes(value, 0, m.u8, ring + start, first);
     if (first < length) copyBytes(value, first, m.u8, ring, length - first);
     // One store publishes the item: a consumer, or recovery, sees all of it or none of it.
@@ -332,7 +332,7 @@ export class QueueTable {
     const length = i32[(ring + (head & mask)) >> 2]!;
     const out = new Uint8Array(length);
     const start = (head + 4) & mask;
-    const first = length < this.capacity - start ? length : this.capacity - start;
+    const first = Math.min(length, this.capacity - start);
     copyBytes(m.u8, ring + start, out, 0, first);
     if (first < length) copyBytes(m.u8, ring, out, first, length - first);
     Atomics.store(i32, at + Q_HEAD, (head + 4 + ((length + 3) & ~3)) | 0);

@@ -7,7 +7,6 @@
 // fresh blocks that become reachable through one store, so the dead writer's blocks are either
 // linked whole or unreachable (and reclaimed here).
 
-import { acquireOrSteal, releaseLock } from './lock.ts';
 import {
   DEAD_HANDLE,
   G_POOL_LOCK,
@@ -19,6 +18,7 @@ import {
   Q_LOCK,
   S_LOCK,
 } from './layout.ts';
+import { acquireOrSteal, releaseLock } from './lock.ts';
 import type { QueueTable } from './queue-impl.ts';
 import { SharedDataResult } from './result.ts';
 import type { StoreMemory } from './store-memory.ts';

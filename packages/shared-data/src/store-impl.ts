@@ -524,7 +524,11 @@ export class SharedDataStoreImpl implements SharedDataStore {
         while (e !== 0) {
           const at = m.blockAt(e);
           const next = i32[at + E_CHAIN]!;
-          if (i32[at + E_VM_LEN] === vmLen && m.streamEquals(e, 0, m.scratch, 0, vmLen) && visit(e)) {
+          if (
+            i32[at + E_VM_LEN] === vmLen &&
+            m.streamEquals(e, 0, m.scratch, 0, vmLen) &&
+            visit(e)
+          ) {
             this.unlink(s, bucketAt, prev, e);
           } else {
             prev = e;
@@ -596,7 +600,7 @@ export class SharedDataStoreImpl implements SharedDataStore {
   resolveQueue(vmId: string, name: string): number {
     this.checkOpen('resolveQueue');
     const token = this.queues.resolve(vmId, name, hashKey);
-    return token > 0 ? token : 0;
+    return Math.max(token, 0);
   }
 
   unregisterQueue(token: number): SharedDataResult {

@@ -161,7 +161,7 @@ export class StoreMemory {
     }
     let pos = offset - start;
     while (n > 0) {
-      const k = n < cap - pos ? n : cap - pos;
+      const k = Math.min(n, cap - pos);
       for (let i = 0; i < k; i++) if (u8[base + pos + i] !== bytes[from + i]) return false;
       from += k;
       n -= k;
@@ -194,7 +194,7 @@ export class StoreMemory {
     }
     let pos = offset - start;
     while (n > 0) {
-      const k = n < cap - pos ? n : cap - pos;
+      const k = Math.min(n, cap - pos);
       copyBytes(src, from, u8, base + pos, k);
       from += k;
       n -= k;
@@ -226,7 +226,7 @@ export class StoreMemory {
     }
     let pos = offset - start;
     while (n > 0) {
-      const k = n < cap - pos ? n : cap - pos;
+      const k = Math.min(n, cap - pos);
       copyBytes(u8, base + pos, dst, to, k);
       to += k;
       n -= k;

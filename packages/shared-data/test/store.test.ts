@@ -10,10 +10,13 @@ import type { SharedDataStoreImpl } from '../src/store-impl.ts';
 import { isWholePattern, patternValue } from './fixtures/values.ts';
 
 const { Ok, NotFound, BadArgument, CasMismatch, StoreFull, LockTimeout } = SharedDataResult;
-const text = (value: Uint8Array | undefined) => new TextDecoder().decode(value);
 
 function create(options: Parameters<typeof SharedDataStore.create>[0] = {}) {
-  return SharedDataStore.create({ maxKeys: 256, maxBytes: 4 << 20, ...options }) as SharedDataStoreImpl;
+  return SharedDataStore.create({
+    maxKeys: 256,
+    maxBytes: 4 << 20,
+    ...options,
+  }) as SharedDataStoreImpl;
 }
 
 function expectSound(store: SharedDataStoreImpl) {
@@ -104,7 +107,8 @@ describe('get and set', () => {
     for (let i = 0; i < 2000; i++) expect(store.set('vm', `key-${i}`, `value-${i}`)).toBe(Ok);
     expect(store.getString('vm', long).value).toBe('long key');
     expect(store.getString('vm', `${long}x`).value).toBe('longer key');
-    for (let i = 0; i < 2000; i++) expect(store.getString('vm', `key-${i}`).value).toBe(`value-${i}`);
+    for (let i = 0; i < 2000; i++)
+      expect(store.getString('vm', `key-${i}`).value).toBe(`value-${i}`);
     expectSound(store);
   });
 
@@ -212,7 +216,8 @@ describe('capacity', () => {
     // At least what the store was sized for fits; then writes fail cleanly.
     expect(stored * 4000).toBeGreaterThanOrEqual(64 * 1024);
     expect(full).toBeGreaterThan(0);
-    for (let i = 0; i < stored; i++) expect(isWholePattern(store.get('vm', `k${i}`).value!)).toBe(true);
+    for (let i = 0; i < stored; i++)
+      expect(isWholePattern(store.get('vm', `k${i}`).value!)).toBe(true);
     expectSound(store);
     // Removing makes room again.
     for (let i = 0; i < stored; i++) store.remove('vm', `k${i}`);
@@ -228,7 +233,9 @@ describe('capacity', () => {
     ] as const) {
       const store = create({ maxKeys: keys, maxBytes, maxValueBytes: maxBytes, blockSize: 256 });
       for (let i = 0; i < keys; i++) {
-        expect(store.set('v', `k${String(i).padStart(3, '0')}`.slice(0, 4), new Uint8Array(each))).toBe(Ok);
+        expect(
+          store.set('v', `k${String(i).padStart(3, '0')}`.slice(0, 4), new Uint8Array(each)),
+        ).toBe(Ok);
       }
     }
   });
@@ -317,7 +324,9 @@ describe('handles', () => {
 
 describe('result codes', () => {
   it('keep proxy-wasm numbers where they overlap and map the rest to InternalFailure', () => {
-    expect([Ok, NotFound, BadArgument, SharedDataResult.Empty, CasMismatch]).toEqual([0, 1, 2, 7, 8]);
+    expect([Ok, NotFound, BadArgument, SharedDataResult.Empty, CasMismatch]).toEqual([
+      0, 1, 2, 7, 8,
+    ]);
     expect(toWasmResult(CasMismatch)).toBe(8);
     expect(toWasmResult(StoreFull)).toBe(10);
     expect(toWasmResult(SharedDataResult.QueueFull)).toBe(10);
