@@ -84,6 +84,10 @@ describe('proto3 JSON mapping', () => {
     expect(decode(type, 'bytes_to_release: -1\n').problems[0]?.message).toBe(
       'Integer out of range (-1) for type TYPE_UINT64',
     );
+    // JSON text is read by JSON.parse, keeping integers exact too.
+    expect(decode(type, '{"bytesToRelease": 18446744073709551615}').config.bytesToRelease).toBe(
+      18446744073709551615n,
+    );
     // Unset, a 64-bit field has its proto3 default, as a bigint too.
     expect(decode(type, '{}').config.bytesToRelease).toBe(0n);
   });
