@@ -327,7 +327,15 @@ class WorkerPoolImpl<H extends object>
     }
     if (action === 'restart') {
       slot.restarts++;
-      this.spawn(slot).then(
+      let restarted: Promise<WorkerInfo<H>>;
+      try {
+        restarted = this.spawn(slot);
+      } catch (error) {
+        // No thread was started (say, the watchdog had no slot left): the index stays down.
+        console.error(`[nuncio] worker ${slot.threadName} could not be restarted:`, error);
+        return;
+      }
+      restarted.then(
         (info) => this.emit('restart', info),
         () => {
           // Reported by onWorkerExit as a crash with action 'none'.
