@@ -415,8 +415,10 @@ export async function startWorkers<WorkerHandlers extends object = HandlerMap>(
     if (isGuardDog(options.watchdog)) {
       guardDog = options.watchdog;
     } else {
-      guardDog = startGuardDog(options.watchdog);
+      // The main thread watched is the pool's main dispatcher, which need not be the current one.
+      guardDog = startGuardDog({ ...options.watchdog, watchMainThread: false });
       ownsGuardDog = true;
+      if (options.watchdog.watchMainThread ?? true) guardDog.watchMainThread(main);
     }
   }
   const pool = new WorkerPoolImpl<WorkerHandlers>(resolved, main, guardDog, ownsGuardDog);
