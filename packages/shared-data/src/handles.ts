@@ -2,17 +2,16 @@
 // what it writes into lock words, so after a thread exits, recovery can find every lock, pin and
 // half-built entry it left behind by id.
 
-import { HD_PENDING, HD_PINNED, HD_STATE, type Layout, LINE_WORDS } from './layout.ts';
+import { DEAD_HANDLE, HD_STATE, type Layout, LINE_WORDS } from './layout.ts';
 
-/** Claims a free handle slot for `threadId`; returns its id (1..maxHandles) or 0 when all are taken. */
+/**
+ * Claims a free handle slot for `threadId`; returns its id (1..maxHandles) or 0 when all are
+ * taken. A free slot's pinned and pending words are 0: close and recovery leave them so.
+ */
 export function claimHandle(i32: Int32Array, layout: Layout, threadId: number): number {
   for (let h = 0; h < layout.maxHandles; h++) {
     const at = layout.handlesAt + h * LINE_WORDS;
-    if (Atomics.compareExchange(i32, at + HD_STATE, 0, threadId + 1) === 0) {
-      Atomics.store(i32, at + HD_PINNED, 0);
-      Atomics.store(i32, at + HD_PENDING, 0);
-      return h + 1;
-    }
+    if (Atomics.compareExchange(i32, at + HD_STATE, 0, threadId + 1) === 0) return h + 1;
   }
   return 0;
 }
@@ -22,9 +21,12 @@ export function handleAt(layout: Layout, id: number): number {
   return layout.handlesAt + (id - 1) * LINE_WORDS;
 }
 
-/** Frees handle `id`'s slot (it must hold no pin and no pending entry). */
-export function releaseHandle(i32: Int32Array, layout: Layout, id: number): void {
-  Atomics.store(i32, handleAt(layout, id) + HD_STATE, 0);
+/**
+ * Frees handle `id`'s slot. One still holding a pin or a pending entry (a lock timed out while it
+ * tried to let go) is marked dead instead, for the next recovery to clean up.
+ */
+export function releaseHandle(i32: Int32Array, layout: Layout, id: number, clean: boolean): void {
+  Atomics.store(i32, handleAt(layout, id) + HD_STATE, clean ? 0 : DEAD_HANDLE);
 }
 
 /** Ids of the handles open now, with the thread each belongs to. */

@@ -78,10 +78,13 @@ import { decodeUtf8, encodeUtf8 } from './utf8.ts';
  */
 export const COPY_UNDER_LOCK_BYTES = 8192;
 
-// Recovery started by watchWorker waits this long for live holders, then retries later, so that
-// a main thread seeing several workers exit at once does not stall on one another's locks.
+// Recovery started by watchWorker waits this long for live holders, then retries later (backing
+// off up to WATCH_RETRY_MAX_MS), so that a thread seeing several workers exit one after the other
+// does not stall on the locks of one whose exit it has not seen yet.
 const WATCH_RECOVERY_TIMEOUT_MS = 250;
-const WATCH_RETRY_MS = 1000;
+const WATCH_RETRY_MS = 100;
+const WATCH_RETRY_MAX_MS = 5000;
+const STATS_LOCK_TIMEOUT_MS = 5;
 
 const encoder = new TextEncoder();
 
@@ -162,6 +165,7 @@ export class SharedDataStoreImpl implements SharedDataStore {
   /** Threads seen exiting by watchWorker and not yet recovered. */
   private readonly exited: Set<number>;
   private recoveryScheduled: boolean;
+  private recoveryRetryMs: number;
   private readonly runWatchedRecovery: () => void;
 
   constructor(buffer: SharedArrayBuffer, layout: Layout) {
@@ -183,6 +187,7 @@ export class SharedDataStoreImpl implements SharedDataStore {
     this.leftoverStripe = 0;
     this.exited = new Set();
     this.recoveryScheduled = false;
+    this.recoveryRetryMs = WATCH_RETRY_MS;
     this.runWatchedRecovery = () => this.recoverWatched();
   }
 
@@ -685,9 +690,11 @@ export class SharedDataStoreImpl implements SharedDataStore {
     const report = this.recover(ids, Math.min(WATCH_RECOVERY_TIMEOUT_MS, this.m.timeoutMs));
     if (report.result === SharedDataResult.Ok) {
       for (const id of ids) this.exited.delete(id);
+      this.recoveryRetryMs = WATCH_RETRY_MS;
     } else if (!this.recoveryScheduled) {
       this.recoveryScheduled = true;
-      setTimeout(this.runWatchedRecovery, WATCH_RETRY_MS).unref();
+      setTimeout(this.runWatchedRecovery, this.recoveryRetryMs).unref();
+      this.recoveryRetryMs = Math.min(this.recoveryRetryMs * 2, WATCH_RETRY_MAX_MS);
     }
   }
 
@@ -695,14 +702,16 @@ export class SharedDataStoreImpl implements SharedDataStore {
     this.checkOpen('stats');
     const m = this.m;
     const i32 = m.i32;
+    // An admin read: a lock that stays held (a dead holder awaiting recovery) is skipped rather
+    // than waited out, so the count of free blocks may then be low.
     let free = 0;
-    if (acquireLock(i32, G_POOL_LOCK, m.handle, m.timeoutMs)) {
+    if (acquireLock(i32, G_POOL_LOCK, m.handle, STATS_LOCK_TIMEOUT_MS)) {
       free += i32[G_POOL_COUNT]!;
       releaseLock(i32, G_POOL_LOCK, m.handle);
     }
     for (let s = 0; s < m.stripes; s++) {
       const lockAt = m.stripesAt + s * LINE_WORDS;
-      if (!acquireLock(i32, lockAt, m.handle, m.timeoutMs)) continue;
+      if (!acquireLock(i32, lockAt, m.handle, STATS_LOCK_TIMEOUT_MS)) continue;
       free += i32[lockAt + S_CACHE_COUNT]!;
       releaseLock(i32, lockAt, m.handle);
     }
@@ -733,7 +742,7 @@ export class SharedDataStoreImpl implements SharedDataStore {
       releaseLock(m.i32, G_QUEUE_TABLE_LOCK, m.handle);
     }
     this.closed = true;
-    releaseHandle(m.i32, m.layout, m.handle);
+    releaseHandle(m.i32, m.layout, m.handle, this.leftoverKind === 0);
   }
 
   // ---- test and admin hooks (not part of the public interface) ------------------------------

@@ -92,6 +92,29 @@ describe('a worker terminated while holding a stripe lock', () => {
   });
 });
 
+describe('several workers terminated together', () => {
+  it('are recovered together, even when each holds a lock the other recovery would wait on', async () => {
+    const store = SharedDataStore.create({ maxKeys: 64, maxBytes: 1 << 20, lockTimeoutMs: 30_000 });
+    store.set('vm', 'big', patternValue(3, 100_000));
+    const first = startScenario(store, 'hold-stripe-lock');
+    const second = startScenario(store, 'pin-entry');
+    const third = startScenario(store, 'own-queue-and-hold-lock');
+    for (const worker of [first, second, third]) store.watchWorker(worker);
+    await Promise.all([first, second, third].map((w) => firstMessage(w)));
+    const started = performance.now();
+    await Promise.all([first, second, third].map((w) => kill(w)));
+    await waitFor(() => store.stats().handles === 1, {
+      timeoutMs: 20_000,
+      what: 'recovery of all three workers',
+    });
+    // Recovery never waits out lockTimeoutMs on a lock that another dead thread held.
+    expect(performance.now() - started).toBeLessThan(20_000);
+    expect(store.set('vm', 'locked', 'free')).toBe(Ok);
+    expect(store.enqueue(store.resolveQueue('vm', 'jobs'), 'x')).toBe(Ok);
+    expectSound(store);
+  });
+});
+
 describe('a worker terminated while it had a large value pinned', () => {
   it('keeps the pinned value for the reader, then frees it at recovery', async () => {
     const store = SharedDataStore.create({ maxKeys: 64, maxBytes: 4 << 20 });
