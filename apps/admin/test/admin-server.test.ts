@@ -323,7 +323,7 @@ describe('/logging over @nuncio/log', () => {
     for (const component of ['admin', 'config', 'conn_handler', 'upstream']) {
       expect(await worker?.dispatcher.call('logLevel', component)).toBe('warning');
     }
-    const json = (await expectMatchesSchema('/logging', 'get', await get('/logging?format=json'))) as {
+    const json = expectMatchesSchema('/logging', 'get', await get('/logging?format=json')) as {
       loggers: Record<string, string>;
     };
     expect(Object.keys(json.loggers)).toEqual([...componentIds]);
