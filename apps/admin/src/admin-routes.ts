@@ -55,7 +55,7 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (fastif
   );
 
   // Bad query parameters are answered in text, as Envoy does; anything else is a 500 in text.
-  fastify.setErrorHandler((error: FastifyError, _request, reply) => {
+  fastify.setErrorHandler((error: FastifyError, request, reply) => {
     if (error.validation !== undefined) {
       const first = error.validation[0];
       const param =
@@ -73,7 +73,7 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (fastif
     const status =
       error.statusCode !== undefined && error.statusCode >= 400 ? error.statusCode : 500;
     if (status >= 500)
-      logger.error(`admin ${_request.method} ${_request.url} failed: ${error.message}`);
+      logger.error(`admin ${request.method} ${request.url} failed: ${error.message}`);
     return reply.code(status).header('content-type', ContentType.Text).send(`${error.message}\n`);
   });
 

@@ -252,8 +252,11 @@ describe('/threads', () => {
 
   it('answers without a worker whose loop is stuck, and then shows its watchdog misses', async () => {
     const worker = h.pool.workers[1];
-    const blocked = worker?.dispatcher.call('block', 1500);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    const started = new SharedArrayBuffer(4);
+    const blocked = worker?.dispatcher.call('block', { ms: 3000, started });
+    await waitFor(() => Atomics.load(new Int32Array(started), 0) === 1, {
+      what: 'worker_1 blocking its loop',
+    });
     const answer = await get('/threads?format=json');
     const body = JSON.parse(answer.body) as {
       threads: {

@@ -70,6 +70,29 @@ describe('registerAdminRoutes', () => {
     await other.close();
   });
 
+  it('answers a provider that throws with a 500 in text, and logs it', async () => {
+    const errors: string[] = [];
+    const other = Fastify({ logger: false });
+    await other.register(adminRoutes, {
+      providers: {
+        clusters: {
+          clusters: () => {
+            throw new Error('cluster manager gone');
+          },
+        },
+      },
+      logger: { info() {}, warn() {}, error: (m) => errors.push(m) },
+    });
+    const answer = await other.inject({ method: 'GET', url: '/clusters' });
+    expect([answer.statusCode, answer.headers['content-type'], answer.body]).toEqual([
+      500,
+      'text/plain; charset=UTF-8',
+      'cluster manager gone\n',
+    ]);
+    expect(errors).toEqual(['admin GET /clusters failed: cluster manager gone']);
+    await other.close();
+  });
+
   it('refuses to register without providers', async () => {
     const other = Fastify({ logger: false });
     await expect(other.register(adminRoutes, {} as never)).rejects.toMatchObject({

@@ -118,7 +118,7 @@ export async function startHarness(): Promise<Harness> {
         stats: store,
         // Envoy's stats_flush_on_admin: merge the workers' histograms up to the request.
         statsFlushOnAdmin: () => store.mergeHistograms(),
-        threads: workerPoolThreads(pool, { timeoutMs: 300 }),
+        threads: workerPoolThreads(pool, { timeoutMs: 1000 }),
         clusters: clusterView(sampleClusters()),
         listeners: listenerView(sampleListeners()),
         configDump: bootstrapConfigDump(bootstrap, { lastUpdated: LOADED_AT }),
