@@ -2,9 +2,11 @@
 // until told to stop, counting the operations made while the measuring phase was on.
 import { workerData } from 'node:worker_threads';
 import { type SharedDataDescriptor, SharedDataStore } from '../src/index.ts';
+import { EnvoyStyleStore } from './envoy-baseline.ts';
 
-const { descriptor, control, index, keys, getsPerSet, seed } = workerData as {
+const { descriptor, design, control, index, keys, getsPerSet, seed } = workerData as {
   descriptor: SharedDataDescriptor;
+  design: 'striped' | 'envoy';
   control: Int32Array;
   index: number;
   keys: string[];
@@ -18,7 +20,8 @@ const MEASURE = 2;
 const STOP = 3;
 const BATCH = 256;
 
-const store = SharedDataStore.open(descriptor);
+const store =
+  design === 'envoy' ? new EnvoyStyleStore(descriptor) : SharedDataStore.open(descriptor);
 const value = new Uint8Array(16);
 let state = seed | 1;
 let ops = 0;
@@ -45,4 +48,3 @@ for (;;) {
   if (phase === MEASURE) ops += BATCH;
 }
 Atomics.store(control, 1 + index, ops);
-store.close();

@@ -7,7 +7,17 @@
 // ids move between cache and pool only under locks. If a thread dies half way, some ids may be
 // neither free nor reachable; recovery rebuilds the pool from what is reachable (recovery.ts).
 
-import { CACHE_BATCH, E_NEXT_BLOCK, G_POOL_COUNT, G_POOL_LOCK, S_CACHE_COUNT } from './layout.ts';
+import { epochsBetween } from './epoch-math.ts';
+import {
+  CACHE_BATCH,
+  E_NEXT_BLOCK,
+  G_EPOCH,
+  G_POOL_COUNT,
+  G_POOL_LOCK,
+  G_QUARANTINE_COUNT,
+  G_QUARANTINE_EPOCH,
+  S_CACHE_COUNT,
+} from './layout.ts';
 import { acquireLock, releaseLock } from './lock.ts';
 import type { StoreMemory } from './store-memory.ts';
 
@@ -27,6 +37,7 @@ export function allocChain(m: StoreMemory, s: number, count: number): number {
   let fromPool = 0;
   if (cached < count) {
     if (!acquireLock(i32, G_POOL_LOCK, m.handle, m.timeoutMs)) return ALLOC_LOCK_TIMEOUT;
+    if (cached + i32[G_POOL_COUNT]! < count) releaseQuarantine(m);
     const pooled = i32[G_POOL_COUNT]!;
     if (cached + pooled < count) {
       releaseLock(i32, G_POOL_LOCK, m.handle);
@@ -110,4 +121,33 @@ export function freeChain(m: StoreMemory, s: number, first: number): void {
     }
   }
   i32[stripeAt + S_CACHE_COUNT] = cached;
+}
+
+/** Gives the chain starting at `first` straight back to the pool (under the pool lock). */
+export function freeChainToPool(m: StoreMemory, first: number): void {
+  const i32 = m.i32;
+  if (!acquireLock(i32, G_POOL_LOCK, m.handle, m.timeoutMs)) return;
+  let pooled = i32[G_POOL_COUNT]!;
+  for (let b = first; b !== 0; ) {
+    const next = i32[m.heapWord + b * m.blockWords + E_NEXT_BLOCK]!;
+    i32[m.poolAt + pooled++] = b;
+    b = next;
+  }
+  i32[G_POOL_COUNT] = pooled;
+  releaseLock(i32, G_POOL_LOCK, m.handle);
+}
+
+/**
+ * Moves blocks quarantined by recovery to the pool once two epochs have passed (pool lock held):
+ * recovery cannot know whether a reader still holds what a dead writer left unlinked.
+ */
+export function releaseQuarantine(m: StoreMemory): void {
+  const i32 = m.i32;
+  const count = i32[G_QUARANTINE_COUNT]!;
+  if (count === 0) return;
+  if (epochsBetween(i32[G_QUARANTINE_EPOCH]!, Atomics.load(i32, G_EPOCH)) < 2) return;
+  let pooled = i32[G_POOL_COUNT]!;
+  for (let k = 0; k < count; k++) i32[m.poolAt + pooled++] = i32[m.layout.quarantineAt + k]!;
+  i32[G_POOL_COUNT] = pooled;
+  i32[G_QUARANTINE_COUNT] = 0;
 }

@@ -1,17 +1,25 @@
 // The handle table: one slot per open handle, holding the thread it belongs to. A handle's id is
-// what it writes into lock words, so after a thread exits, recovery can find every lock, pin and
-// half-built entry it left behind by id.
+// what it writes into lock words, so after a thread exits, recovery can find every lock, read
+// session and half-built entry it left behind by id.
 
-import { DEAD_HANDLE, HD_STATE, type Layout, LINE_WORDS } from './layout.ts';
+import { DEAD_HANDLE, G_HANDLE_HIGH, HD_STATE, type Layout, LINE_WORDS } from './layout.ts';
 
 /**
  * Claims a free handle slot for `threadId`; returns its id (1..maxHandles) or 0 when all are
- * taken. A free slot's pinned and pending words are 0: close and recovery leave them so.
+ * taken. A free slot's pending word is 0 and its read-session counter even: close and recovery
+ * leave them so.
  */
 export function claimHandle(i32: Int32Array, layout: Layout, threadId: number): number {
   for (let h = 0; h < layout.maxHandles; h++) {
     const at = layout.handlesAt + h * LINE_WORDS;
-    if (Atomics.compareExchange(i32, at + HD_STATE, 0, threadId + 1) === 0) return h + 1;
+    if (Atomics.compareExchange(i32, at + HD_STATE, 0, threadId + 1) === 0) {
+      // Epoch advances scan handles up to the highest id ever claimed.
+      for (;;) {
+        const high = Atomics.load(i32, G_HANDLE_HIGH);
+        if (high > h || Atomics.compareExchange(i32, G_HANDLE_HIGH, high, h + 1) === high) break;
+      }
+      return h + 1;
+    }
   }
   return 0;
 }
@@ -22,7 +30,7 @@ export function handleAt(layout: Layout, id: number): number {
 }
 
 /**
- * Frees handle `id`'s slot. One still holding a pin or a pending entry (a lock timed out while it
+ * Frees handle `id`'s slot. One still holding a pending entry (a lock timed out while it
  * tried to let go) is marked dead instead, for the next recovery to clean up.
  */
 export function releaseHandle(i32: Int32Array, layout: Layout, id: number, clean: boolean): void {

@@ -32,10 +32,17 @@ const H_MAX_BYTES = 14;
 export const G_KEY_COUNT = LINE_WORDS;
 /** Line 2: the queue table lock (register, resolve, unregister). */
 export const G_QUEUE_TABLE_LOCK = 2 * LINE_WORDS;
-/** Line 3: the free-block pool's lock and count. */
+/** Line 3: the free-block pool's lock and count, and the quarantine (see epoch.ts). */
 export const G_POOL_LOCK = 3 * LINE_WORDS;
 export const G_POOL_COUNT = G_POOL_LOCK + 1;
-const FIXED_LINES = 4;
+export const G_QUARANTINE_COUNT = G_POOL_LOCK + 2;
+export const G_QUARANTINE_EPOCH = G_POOL_LOCK + 3;
+/** Line 4: the reclamation epoch, read by every reader session and every retire. */
+export const G_EPOCH = 4 * LINE_WORDS;
+/** Line 5: the lock of whoever is advancing the epoch, and the highest handle id ever claimed. */
+export const G_EPOCH_LOCK = 5 * LINE_WORDS;
+export const G_HANDLE_HIGH = G_EPOCH_LOCK + 1;
+const FIXED_LINES = 6;
 
 // Per stripe (one line each).
 export const S_LOCK = 0;
@@ -43,14 +50,25 @@ export const S_LOCK = 0;
 export const S_CAS = 1;
 /** How many free block ids the stripe's cache holds. */
 export const S_CACHE_COUNT = 2;
+/** Heads of the stripe's three limbo bags (entries unlinked, waiting for readers to move on). */
+export const S_LIMBO = 3;
+/** The epoch each bag's entries were retired in. */
+export const S_LIMBO_EPOCH = 6;
+/** Entries in the stripe's limbo bags. */
+export const S_LIMBO_COUNT = 9;
 
 // Per handle (one line each).
 /** 0 free, threadId + 1 while open, DEAD_HANDLE while recovery is reclaiming it. */
 export const HD_STATE = 0;
-/** Entry this handle has pinned to copy a large value outside the lock, or 0. */
-export const HD_PINNED = 1;
+/**
+ * The handle's read-session counter: odd while in a read session, even outside; it only ever
+ * grows. Written by the handle's thread with Atomics.store.
+ */
+export const HD_READ_SEQ = 1;
 /** Entry this handle is filling outside the lock (large set), or 0. */
 export const HD_PENDING = 2;
+/** HD_READ_SEQ as the last epoch advance saw it (written and read under G_EPOCH_LOCK only). */
+export const HD_SNAPSHOT = 3;
 export const DEAD_HANDLE = -1;
 
 // Entry: the first block of a chain. Word 0 of every block is the next block of its chain.
@@ -62,10 +80,8 @@ export const E_CAS = 3;
 export const E_VM_LEN = 4;
 export const E_KEY_LEN = 5;
 export const E_VALUE_LEN = 6;
-/** Pin count (low 16 bits) plus E_RETIRED once the entry has been unlinked while pinned. */
-export const E_PINS = 7;
-export const E_RETIRED = 0x40000000;
-export const E_PIN_MASK = 0xffff;
+/** Next entry in the limbo bag, once the entry is unlinked (readers never read this word). */
+export const E_LIMBO = 7;
 export const ENTRY_HEADER_BYTES = 32;
 export const BLOCK_HEADER_BYTES = 4;
 
@@ -125,6 +141,7 @@ export interface Layout {
   readonly cachesAt: number;
   readonly handlesAt: number;
   readonly poolAt: number;
+  readonly quarantineAt: number;
   readonly bucketsAt: number;
   readonly queuesAt: number;
   readonly ringsByte: number;
@@ -215,7 +232,8 @@ function layoutFrom(p: Parameters): Layout {
   const cachesAt = stripesAt + p.stripes * LINE_WORDS;
   const handlesAt = cachesAt + lines(p.stripes * p.cacheCap);
   const poolAt = handlesAt + p.maxHandles * LINE_WORDS;
-  const bucketsAt = poolAt + lines(p.blocks);
+  const quarantineAt = poolAt + lines(p.blocks);
+  const bucketsAt = quarantineAt + lines(p.blocks);
   const queuesAt = bucketsAt + lines(p.buckets);
   const ringsByte = (queuesAt + p.maxQueues * QUEUE_WORDS) * 4;
   const heapByte = Math.ceil((ringsByte + p.maxQueues * p.queueCapacity) / 64) * 64;
@@ -234,6 +252,7 @@ function layoutFrom(p: Parameters): Layout {
     cachesAt,
     handlesAt,
     poolAt,
+    quarantineAt,
     bucketsAt,
     queuesAt,
     ringsByte,

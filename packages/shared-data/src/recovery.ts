@@ -1,18 +1,22 @@
-// Recovery after a thread exits: the thread may have died holding locks, with an entry pinned or
-// half written, or between two steps of moving free blocks. Recovery marks the thread's handles
-// dead, takes every lock (taking over at once those a dead handle holds, waiting for live holders
-// to finish), rebuilds the free blocks from what is reachable (sweep.ts), repairs the item counts
-// of queues whose lock it took over, leaves the dead thread's queues without an owner, frees its
-// handle slots and releases everything. Readers never see a half-written value: a write fills
-// fresh blocks that become reachable through one store, so the dead writer's blocks are either
-// linked whole or unreachable (and reclaimed here).
+// Recovery after a thread exits: the thread may have died holding locks, inside a read session,
+// half way through filling an entry, or between two steps of moving free blocks. Recovery marks
+// the thread's handles dead, takes every lock (taking over at once those a dead handle holds,
+// waiting for live holders to finish), rebuilds the free lists from what is reachable (sweep.ts;
+// what the dead thread leaked is quarantined until live readers have moved on), repairs the item
+// counts of queues whose lock it took over, leaves the dead thread's queues without an owner,
+// clears its read session and handle slots, and releases everything. Readers never see a
+// half-written value: a write fills fresh blocks that become reachable through one store, so the
+// dead writer's blocks are either linked whole or unreachable.
 
+import { snapshotSessions } from './epoch.ts';
 import {
   DEAD_HANDLE,
+  G_EPOCH_LOCK,
+  G_HANDLE_HIGH,
   G_POOL_LOCK,
   G_QUEUE_TABLE_LOCK,
   HD_PENDING,
-  HD_PINNED,
+  HD_READ_SEQ,
   HD_STATE,
   LINE_WORDS,
   Q_LOCK,
@@ -32,7 +36,10 @@ export interface SharedDataRecoveryReport {
   readonly handles: number;
   /** Locks that exited threads held and recovery took over. */
   readonly locksTakenOver: number;
-  /** Blocks that were neither free nor reachable and went back to the pool. */
+  /**
+   * Blocks that were neither free nor reachable: they go back to the pool once live readers have
+   * moved on (two epochs).
+   */
   readonly blocksReclaimed: number;
   /** Queues whose owner exited; their items stay until a thread registers the name again. */
   readonly queuesOrphaned: number;
@@ -86,6 +93,8 @@ export function recoverThreads(
   let ok = true;
   for (let s = 0; s < m.stripes && ok; s++) ok = take(m.stripeAt(s) + S_LOCK) >= 0;
   ok = ok && take(G_POOL_LOCK) >= 0;
+  const epochLockFrom = ok ? take(G_EPOCH_LOCK) : -1;
+  ok = ok && epochLockFrom >= 0;
   ok = ok && take(G_QUEUE_TABLE_LOCK) >= 0;
   for (let slot = 0; slot < queues.maxQueues && ok; slot++) {
     const from = take(queues.slotAt(slot) + Q_LOCK);
@@ -98,6 +107,9 @@ export function recoverThreads(
   }
 
   for (const slot of stolenSlots) queues.repair(slot);
+  // A dead advancer may have moved the epoch without recording all counters: record them now
+  // (later than any record it made, so only ever more cautious).
+  if (epochLockFrom > 0) snapshotSessions(m, Atomics.load(i32, G_HANDLE_HIGH));
   const queuesOrphaned = queues.orphan(dead);
   const live: number[] = [];
   for (let h = 0; h < layout.maxHandles; h++) {
@@ -106,7 +118,9 @@ export function recoverThreads(
   const report = sweep(m, live, true);
   for (const id of dead) {
     const at = layout.handlesAt + (id - 1) * LINE_WORDS;
-    Atomics.store(i32, at + HD_PINNED, 0);
+    // A dead reader's open session would hold the epoch back for ever: close it.
+    const seq = Atomics.load(i32, at + HD_READ_SEQ);
+    if ((seq & 1) === 1) Atomics.store(i32, at + HD_READ_SEQ, (seq + 1) | 0);
     Atomics.store(i32, at + HD_PENDING, 0);
     Atomics.store(i32, at + HD_STATE, 0);
   }

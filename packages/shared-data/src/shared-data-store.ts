@@ -28,7 +28,7 @@ export type SharedDataGetResult =
       readonly cas: number;
     }
   | {
-      /** `NotFound`, `BadArgument` (key too long) or `LockTimeout`. */
+      /** `NotFound` or `BadArgument` (key too long). Reads take no lock, so never `LockTimeout`. */
       readonly result: Exclude<SharedDataResult, typeof SharedDataResult.Ok>;
       readonly value: undefined;
       readonly cas: 0;
@@ -87,7 +87,10 @@ export interface SharedDataStore {
   /** What another thread needs to open this store. */
   descriptor(): SharedDataDescriptor;
 
-  /** The value of `key` in namespace `vmId` with its cas, or `NotFound`. */
+  /**
+   * The value of `key` in namespace `vmId` with its cas, or `NotFound`. Takes no lock: it never
+   * waits for a writer, and writers never wait for it.
+   */
   get(vmId: string, key: string): SharedDataGetResult;
 
   /** {@link get} with the value decoded as UTF-8. */
@@ -145,7 +148,7 @@ export interface SharedDataStore {
 
   /**
    * Recovery after a thread has exited (never call it for a live thread): takes over the locks
-   * its handles held, frees what it was writing, drops its pins and handle slots, leaves its queues
+   * its handles held, frees what it was writing, closes its read sessions and handle slots, leaves its queues
    * without an owner. Call it from the thread that sees the worker's `exit` event, or let
    * {@link watchWorker} do it.
    */

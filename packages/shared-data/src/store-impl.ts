@@ -2,15 +2,17 @@
 // QueueTable, recovery to recovery.ts. See docs/reference/shared-data.md for the memory model.
 //
 // Every key hashes to a bucket, and a contiguous range of buckets forms a stripe with its own lock
-// and cas counter: threads on different stripes share no lock and no written cache line. All reads
-// and writes of a stripe's chains and entries happen under its lock, so the program is free of
-// data races and JavaScript's memory model makes it sequentially consistent. Two things keep the
-// lock short: values above COPY_UNDER_LOCK_BYTES are copied outside it (a reader pins the entry, a
-// writer fills a private entry first), and entries are never changed in place (a write links a new
-// entry with one store and frees the old one), so nothing half-written is ever reachable.
+// and cas counter: writers on different stripes share no lock and no written cache line. Readers
+// take no lock at all: they announce a read session in their own handle line (epoch.ts), walk the
+// chain with Atomics.load of the links and copy the value, which never changes once linked. A
+// writer builds a new entry in fresh blocks, links it with one store and retires the old one to
+// its stripe's limbo, freed only when no reader session can still see it. So nothing half-written
+// is ever reachable, and readers neither wait for writers nor slow them down. Values above
+// COPY_UNDER_LOCK_BYTES are written before the lock is taken, so no lock is held for a big copy.
 
 import { threadId as currentThreadId } from 'node:worker_threads';
 import { ALLOC_LOCK_TIMEOUT, allocChain, freeChain } from './block-pool.ts';
+import { reclaimForSpace, retire } from './epoch.ts';
 import {
   SharedDataClosedError,
   SharedDataInvalidArgumentError,
@@ -27,9 +29,7 @@ import {
   E_CHAIN,
   E_HASH,
   E_KEY_LEN,
-  E_PIN_MASK,
-  E_PINS,
-  E_RETIRED,
+  E_LIMBO,
   E_VALUE_LEN,
   E_VM_LEN,
   G_KEY_COUNT,
@@ -37,7 +37,7 @@ import {
   G_POOL_LOCK,
   G_QUEUE_TABLE_LOCK,
   HD_PENDING,
-  HD_PINNED,
+  HD_READ_SEQ,
   keyRegionBytes,
   type Layout,
   LINE_WORDS,
@@ -73,10 +73,17 @@ import { type SweepReport, sweep } from './sweep.ts';
 import { decodeUtf8, encodeUtf8 } from './utf8.ts';
 
 /**
- * Values up to this size are copied while the stripe lock is held (cheaper than pinning); larger
- * ones are copied outside it, so a big copy never holds up other threads on the stripe.
+ * A set of a value up to this size copies it while holding the stripe lock; a larger one fills
+ * its entry first and takes the lock only to link it, so a big copy never holds up the stripe.
  */
 export const COPY_UNDER_LOCK_BYTES = 8192;
+
+/**
+ * A read session ends after this many gets, or at the end of the current task (a microtask),
+ * whichever comes first: long enough to spread its two Atomics stores over many reads, short
+ * enough that a reader never holds reclamation back for long.
+ */
+const SESSION_READS = 64;
 
 // Recovery started by watchWorker waits this long for live holders, then retries later (backing
 // off up to WATCH_RETRY_MAX_MS), so that a thread seeing several workers exit one after the other
@@ -93,7 +100,6 @@ function getFailure(result: SharedDataResult): SharedDataGetResult {
 }
 const GET_NOT_FOUND = getFailure(SharedDataResult.NotFound);
 const GET_BAD_ARGUMENT = getFailure(SharedDataResult.BadArgument);
-const GET_LOCK_TIMEOUT = getFailure(SharedDataResult.LockTimeout);
 
 function dequeueFailure(result: SharedDataResult): SharedQueueDequeueResult {
   return Object.freeze({ result, value: undefined }) as SharedQueueDequeueResult;
@@ -107,7 +113,6 @@ const DEQUEUE_FAILURES = new Map<number, SharedQueueDequeueResult>(
   ].map((r) => [r, dequeueFailure(r)]),
 );
 
-const LEFTOVER_PIN = 1;
 const LEFTOVER_PENDING = 2;
 
 /** Creates a store and the calling thread's handle on it. */
@@ -158,7 +163,13 @@ export class SharedDataStoreImpl implements SharedDataStore {
   /** Where string values are encoded; grows to the largest one seen. */
   private valueScratch: Uint8Array;
   private readonly wakers: Map<number, QueueWaker>;
-  /** A pin or pending entry left when a lock timed out; settled at the next call. */
+  /** Whether this handle is in a read session, its session counter, and reads made in it. */
+  private reading: boolean;
+  private readSeq: number;
+  private sessionReads: number;
+  private sessionEndQueued: boolean;
+  private readonly endQueuedSession: () => void;
+  /** A pending entry left when a lock timed out; settled at the next write. */
   private leftoverKind: number;
   private leftoverEntry: number;
   private leftoverStripe: number;
@@ -182,6 +193,15 @@ export class SharedDataStoreImpl implements SharedDataStore {
     this.keyLen = 0;
     this.valueScratch = new Uint8Array(1024);
     this.wakers = new Map();
+    this.reading = false;
+    // Counters only grow; a slot's counter is even whenever the slot is free.
+    this.readSeq = Atomics.load(this.m.i32, this.m.handleAt + HD_READ_SEQ);
+    this.sessionReads = 0;
+    this.sessionEndQueued = false;
+    this.endQueuedSession = () => {
+      this.sessionEndQueued = false;
+      if (this.reading) this.endReadSession();
+    };
     this.leftoverKind = 0;
     this.leftoverEntry = 0;
     this.leftoverStripe = 0;
@@ -228,80 +248,64 @@ export class SharedDataStoreImpl implements SharedDataStore {
 
   get(vmId: string, key: string): SharedDataGetResult {
     if (this.closed) throw new SharedDataClosedError('get');
-    if (this.leftoverKind !== 0) this.settleLeftover();
     const n = this.encodeKey(vmId, key);
     if (n < 0) return GET_BAD_ARGUMENT;
     const m = this.m;
     const i32 = m.i32;
     const hash = hashKey(m.scratch, n, this.vmLen);
-    const bucket = hash & m.bucketMask;
-    const s = bucket >>> m.stripeShift;
-    const lockAt = m.stripesAt + s * LINE_WORDS;
-    if (!acquireLock(i32, lockAt, m.handle, m.timeoutMs)) return GET_LOCK_TIMEOUT;
-    const e = m.findEntry(m.bucketsAt + bucket, hash, this.vmLen, this.keyLen);
-    if (e === 0) {
-      releaseLock(i32, lockAt, m.handle);
-      return GET_NOT_FOUND;
+    if (!this.reading) this.beginReadSession();
+    const e = m.findEntryLockFree(
+      m.bucketsAt + (hash & m.bucketMask),
+      hash,
+      this.vmLen,
+      this.keyLen,
+    );
+    let got = GET_NOT_FOUND;
+    if (e !== 0) {
+      const at = m.blockAt(e);
+      const value = m.copyOut(e, keyRegionBytes(this.vmLen, this.keyLen), i32[at + E_VALUE_LEN]!);
+      got = { result: SharedDataResult.Ok, value, cas: i32[at + E_CAS]! >>> 0 };
     }
-    const at = m.blockAt(e);
-    const cas = i32[at + E_CAS]! >>> 0;
-    const length = i32[at + E_VALUE_LEN]!;
-    const offset = keyRegionBytes(this.vmLen, this.keyLen);
-    if (length > COPY_UNDER_LOCK_BYTES) return this.getPinned(s, e, offset, length, cas);
-    const value = m.copyOut(e, offset, length);
-    releaseLock(i32, lockAt, m.handle);
-    return { result: SharedDataResult.Ok, value, cas };
+    if (++this.sessionReads >= SESSION_READS) this.endReadSession();
+    return got;
   }
 
-  /** get's path for a large value: pin the entry, copy outside the lock, unpin. */
-  private getPinned(
-    s: number,
-    e: number,
-    offset: number,
-    length: number,
-    cas: number,
-  ): SharedDataGetResult {
+  /** Opens a read session: until it ends, nothing a get of it may reach is freed. */
+  private beginReadSession(): void {
+    this.readSeq = (this.readSeq + 1) | 0;
+    Atomics.store(this.m.i32, this.m.handleAt + HD_READ_SEQ, this.readSeq);
+    this.reading = true;
+    this.sessionReads = 0;
+    if (!this.sessionEndQueued) {
+      this.sessionEndQueued = true;
+      queueMicrotask(this.endQueuedSession);
+    }
+  }
+
+  private endReadSession(): void {
+    this.readSeq = (this.readSeq + 1) | 0;
+    Atomics.store(this.m.i32, this.m.handleAt + HD_READ_SEQ, this.readSeq);
+    this.reading = false;
+  }
+
+  /**
+   * Takes a stripe lock. If it has to wait, it ends this handle's read session first, so that a
+   * thread blocked on a lock never holds reclamation back.
+   */
+  private lockStripe(lockAt: number): boolean {
     const m = this.m;
-    const i32 = m.i32;
-    const lockAt = m.stripesAt + s * LINE_WORDS;
-    const at = m.blockAt(e);
-    i32[at + E_PINS] = i32[at + E_PINS]! + 1;
-    i32[m.handleAt + HD_PINNED] = e;
-    releaseLock(i32, lockAt, m.handle);
-    // The entry cannot be freed or changed while pinned: entries are never written in place.
-    const value = new Uint8Array(length);
-    m.readStream(e, offset, value, 0, length);
-    if (acquireLock(i32, lockAt, m.handle, m.timeoutMs)) {
-      this.unpin(s, e);
-      releaseLock(i32, lockAt, m.handle);
-    } else {
-      this.leftoverKind = LEFTOVER_PIN;
-      this.leftoverEntry = e;
-      this.leftoverStripe = s;
-    }
-    return { result: SharedDataResult.Ok, value, cas };
+    if (Atomics.compareExchange(m.i32, lockAt, 0, m.handle) === 0) return true;
+    if (this.reading) this.endReadSession();
+    return acquireLock(m.i32, lockAt, m.handle, m.timeoutMs);
   }
 
-  /** Drops this handle's pin on `e` (stripe `s` locked); frees it if it was unlinked meanwhile. */
-  private unpin(s: number, e: number): void {
-    const i32 = this.m.i32;
-    const at = this.m.blockAt(e);
-    const pins = i32[at + E_PINS]! - 1;
-    i32[this.m.handleAt + HD_PINNED] = 0;
-    if ((pins & E_PIN_MASK) === 0 && (pins & E_RETIRED) !== 0) freeChain(this.m, s, e);
-    else i32[at + E_PINS] = pins;
-  }
-
-  /** Settles a pin or pending entry left by a lock timeout, if the lock can be had now. */
+  /** Frees a pending entry left by a lock timeout, if the lock can be had now. */
   private settleLeftover(): void {
     const m = this.m;
     const lockAt = m.stripesAt + this.leftoverStripe * LINE_WORDS;
-    if (!acquireLock(m.i32, lockAt, m.handle, m.timeoutMs)) return;
-    if (this.leftoverKind === LEFTOVER_PIN) this.unpin(this.leftoverStripe, this.leftoverEntry);
-    else {
-      m.i32[m.handleAt + HD_PENDING] = 0;
-      freeChain(m, this.leftoverStripe, this.leftoverEntry);
-    }
+    if (!this.lockStripe(lockAt)) return;
+    m.i32[m.handleAt + HD_PENDING] = 0;
+    freeChain(m, this.leftoverStripe, this.leftoverEntry);
     releaseLock(m.i32, lockAt, m.handle);
     this.leftoverKind = 0;
     this.leftoverEntry = 0;
@@ -342,7 +346,7 @@ export class SharedDataStoreImpl implements SharedDataStore {
       return this.setOutsideLock(s, bucket, hash, bytes, length, region, count, cas);
     }
     const lockAt = m.stripesAt + s * LINE_WORDS;
-    if (!acquireLock(i32, lockAt, m.handle, m.timeoutMs)) return SharedDataResult.LockTimeout;
+    if (!this.lockStripe(lockAt)) return SharedDataResult.LockTimeout;
     const bucketAt = m.bucketsAt + bucket;
     const old = m.findEntry(bucketAt, hash, this.vmLen, this.keyLen);
     const prev = m.prevEntry;
@@ -351,7 +355,7 @@ export class SharedDataStoreImpl implements SharedDataStore {
       releaseLock(i32, lockAt, m.handle);
       return result;
     }
-    const e = allocChain(m, s, count);
+    const e = this.allocate(s, count);
     if (e <= 0) {
       if (old === 0) Atomics.sub(i32, G_KEY_COUNT, 1);
       releaseLock(i32, lockAt, m.handle);
@@ -396,14 +400,14 @@ export class SharedDataStoreImpl implements SharedDataStore {
     const i32 = m.i32;
     const lockAt = m.stripesAt + s * LINE_WORDS;
     const bucketAt = m.bucketsAt + bucket;
-    if (!acquireLock(i32, lockAt, m.handle, m.timeoutMs)) return SharedDataResult.LockTimeout;
+    if (!this.lockStripe(lockAt)) return SharedDataResult.LockTimeout;
     // Check the cas now too, so a doomed write does not copy a megabyte for nothing.
     let old = m.findEntry(bucketAt, hash, this.vmLen, this.keyLen);
     if (cas !== 0 && (old === 0 || i32[m.blockAt(old) + E_CAS]! >>> 0 !== cas)) {
       releaseLock(i32, lockAt, m.handle);
       return SharedDataResult.CasMismatch;
     }
-    const e = allocChain(m, s, count);
+    const e = this.allocate(s, count);
     if (e <= 0) {
       releaseLock(i32, lockAt, m.handle);
       return e === ALLOC_LOCK_TIMEOUT ? SharedDataResult.LockTimeout : SharedDataResult.StoreFull;
@@ -414,7 +418,7 @@ export class SharedDataStoreImpl implements SharedDataStore {
     i32[m.handleAt + HD_PENDING] = e;
     releaseLock(i32, lockAt, m.handle);
     m.writeStream(e, region, bytes, 0, length);
-    if (!acquireLock(i32, lockAt, m.handle, m.timeoutMs)) {
+    if (!this.lockStripe(lockAt)) {
       this.leftoverKind = LEFTOVER_PENDING;
       this.leftoverEntry = e;
       this.leftoverStripe = s;
@@ -430,6 +434,16 @@ export class SharedDataStoreImpl implements SharedDataStore {
     return result;
   }
 
+  /**
+   * allocChain for stripe `s` (lock held); when the store looks full, first frees what readers
+   * are done with (see reclaimForSpace) and tries again.
+   */
+  private allocate(s: number, count: number): number {
+    const e = allocChain(this.m, s, count);
+    if (e !== 0 || !reclaimForSpace(this.m, s)) return e;
+    return allocChain(this.m, s, count);
+  }
+
   /** Writes a new entry's header and key region (the value is written by the caller). */
   private fillHeader(e: number, hash: number, length: number): void {
     const m = this.m;
@@ -441,13 +455,13 @@ export class SharedDataStoreImpl implements SharedDataStore {
     i32[at + E_VM_LEN] = this.vmLen;
     i32[at + E_KEY_LEN] = this.keyLen;
     i32[at + E_VALUE_LEN] = length;
-    i32[at + E_PINS] = 0;
+    i32[at + E_LIMBO] = 0;
     m.writeStream(e, 0, m.scratch, 0, this.vmLen + this.keyLen);
   }
 
   /**
    * Gives the filled entry `e` the stripe's next cas and links it in place of `old` (or at the
-   * head of the bucket when `old` is 0) with one store, then frees `old`. Stripe `s` locked.
+   * head of the bucket when `old` is 0) with one store, then retires `old`. Stripe `s` locked.
    */
   private publish(s: number, bucketAt: number, prev: number, old: number, e: number): void {
     const m = this.m;
@@ -463,16 +477,8 @@ export class SharedDataStoreImpl implements SharedDataStore {
     // cannot sink the writes above below it: a thread killed here leaves all or nothing linked).
     if (prev === 0) Atomics.store(i32, bucketAt, e);
     else Atomics.store(i32, m.blockAt(prev) + E_CHAIN, e);
-    if (old !== 0) this.retire(s, old);
-  }
-
-  /** Frees an unlinked entry, or marks it retired for its last reader to free. */
-  private retire(s: number, e: number): void {
-    const i32 = this.m.i32;
-    const at = this.m.blockAt(e);
-    const pins = i32[at + E_PINS]!;
-    if ((pins & E_PIN_MASK) === 0) freeChain(this.m, s, e);
-    else i32[at + E_PINS] = pins | E_RETIRED;
+    // Readers may still be copying `old`: it is freed once their sessions have ended.
+    if (old !== 0) retire(m, s, old);
   }
 
   remove(vmId: string, key: string, cas = 0): SharedDataResult {
@@ -486,7 +492,7 @@ export class SharedDataStoreImpl implements SharedDataStore {
     const bucket = hash & m.bucketMask;
     const s = bucket >>> m.stripeShift;
     const lockAt = m.stripesAt + s * LINE_WORDS;
-    if (!acquireLock(i32, lockAt, m.handle, m.timeoutMs)) return SharedDataResult.LockTimeout;
+    if (!this.lockStripe(lockAt)) return SharedDataResult.LockTimeout;
     const bucketAt = m.bucketsAt + bucket;
     const e = m.findEntry(bucketAt, hash, this.vmLen, this.keyLen);
     let result: SharedDataResult = SharedDataResult.Ok;
@@ -508,7 +514,7 @@ export class SharedDataStoreImpl implements SharedDataStore {
     if (prev === 0) Atomics.store(i32, bucketAt, next);
     else Atomics.store(i32, m.blockAt(prev) + E_CHAIN, next);
     Atomics.sub(i32, G_KEY_COUNT, 1);
-    this.retire(s, e);
+    retire(m, s, e);
   }
 
   /**
@@ -521,7 +527,7 @@ export class SharedDataStoreImpl implements SharedDataStore {
     const perStripe = m.layout.buckets / m.stripes;
     for (let s = 0; s < m.stripes; s++) {
       const lockAt = m.stripesAt + s * LINE_WORDS;
-      if (!acquireLock(i32, lockAt, m.handle, m.timeoutMs)) continue;
+      if (!this.lockStripe(lockAt)) continue;
       for (let bucket = s * perStripe; bucket < (s + 1) * perStripe; bucket++) {
         const bucketAt = m.bucketsAt + bucket;
         let prev = 0;
@@ -734,6 +740,7 @@ export class SharedDataStoreImpl implements SharedDataStore {
   close(): void {
     if (this.closed) return;
     const m = this.m;
+    if (this.reading) this.endReadSession();
     for (const waker of this.wakers.values()) waker.cancel();
     this.wakers.clear();
     if (this.leftoverKind !== 0) this.settleLeftover();
@@ -769,8 +776,11 @@ export class SharedDataStoreImpl implements SharedDataStore {
           )
         : {
             entries: 0,
-            reachableBlocks: 0,
+            liveBlocks: 0,
+            retiredBlocks: 0,
+            pendingBlocks: 0,
             freeBlocks: 0,
+            quarantinedBlocks: 0,
             leakedBlocks: 0,
             problems: ['a lock timed out'],
           };
@@ -792,20 +802,12 @@ export class SharedDataStoreImpl implements SharedDataStore {
     return acquireLock(this.m.i32, this.queues.slotAt(slot) + Q_LOCK, this.m.handle, 1000);
   }
 
-  /** Pins the entry of (vmId, key) as a large read does, and leaves it pinned. */
-  pinForTest(vmId: string, key: string): boolean {
-    const m = this.m;
-    const n = this.encodeKey(vmId, key);
-    const hash = hashKey(m.scratch, n, this.vmLen);
-    const bucket = hash & m.bucketMask;
-    const lockAt = m.stripesAt + (bucket >>> m.stripeShift) * LINE_WORDS;
-    if (!acquireLock(m.i32, lockAt, m.handle, 1000)) return false;
-    const e = m.findEntry(m.bucketsAt + bucket, hash, this.vmLen, this.keyLen);
-    if (e !== 0) {
-      m.i32[m.blockAt(e) + E_PINS] = m.i32[m.blockAt(e) + E_PINS]! + 1;
-      m.i32[m.handleAt + HD_PINNED] = e;
-    }
-    releaseLock(m.i32, lockAt, m.handle);
-    return e !== 0;
+  /**
+   * Starts a read session that nothing will end (no microtask runs while the caller blocks), as
+   * a reader that dies in the middle of a get leaves it.
+   */
+  beginReadSessionForTest(): void {
+    if (!this.reading) this.beginReadSession();
+    this.sessionReads = Number.NEGATIVE_INFINITY;
   }
 }

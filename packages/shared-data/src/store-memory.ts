@@ -69,6 +69,8 @@ export class StoreMemory {
   readonly scratch: Uint8Array;
   /** Set by {@link findEntry}: the entry before the one found in its chain, or 0 (the bucket). */
   prevEntry: number;
+  /** Entries this handle has retired (paces its attempts to move the epoch on). */
+  retired: number;
 
   constructor(buffer: SharedArrayBuffer, layout: Layout, threadId: number) {
     this.buffer = buffer;
@@ -97,6 +99,7 @@ export class StoreMemory {
     this.threadId = threadId;
     this.scratch = new Uint8Array(MAX_VM_ID_BYTES + MAX_KEY_BYTES);
     this.prevEntry = 0;
+    this.retired = 0;
   }
 
   /** Word index of block `b`. */
@@ -138,6 +141,29 @@ export class StoreMemory {
       e = i32[at + E_CHAIN]!;
     }
     this.prevEntry = 0;
+    return 0;
+  }
+
+  /**
+   * {@link findEntry} for a reader that holds no lock (it is in a read session, see epoch.ts):
+   * the bucket head and chain links, which writers change while it walks, are read with
+   * Atomics.load; the rest of an entry never changes once linked.
+   */
+  findEntryLockFree(bucketAt: number, hash: number, vmLen: number, keyLen: number): number {
+    const i32 = this.i32;
+    let e = Atomics.load(i32, bucketAt);
+    while (e !== 0) {
+      const at = this.heapWord + e * this.blockWords;
+      if (
+        i32[at + E_HASH] === hash &&
+        i32[at + E_VM_LEN] === vmLen &&
+        i32[at + E_KEY_LEN] === keyLen &&
+        this.streamEquals(e, 0, this.scratch, 0, vmLen + keyLen)
+      ) {
+        return e;
+      }
+      e = Atomics.load(i32, at + E_CHAIN);
+    }
     return 0;
   }
 

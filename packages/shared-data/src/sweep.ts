@@ -1,21 +1,25 @@
-// Walks everything reachable in the heap: the bucket chains (live entries) plus what open handles
-// are holding outside a lock (an entry pinned to copy a large value out, an entry being filled for
-// a large set). Every other block is free. Used by recovery to rebuild the free pool after a thread
-// died part way through moving blocks, and by the integrity check that tests and admins run.
-// Caller holds every stripe lock and the pool lock, so no writer is between steps.
+// Walks everything reachable in the heap: the bucket chains (live entries), the stripes' limbo
+// bags (entries unlinked but maybe still being read), and the entries live handles are filling
+// outside a lock. Every other block is free, in the pool, a stripe cache or recovery's
+// quarantine, or else leaked by a thread that died between two steps of moving it. Recovery uses
+// the sweep to rebuild the free lists; tests and admins use it to check the store is sound.
+// Caller holds every stripe lock and the pool lock, so no writer is between two steps.
 
 import {
   E_CHAIN,
   E_HASH,
+  E_LIMBO,
   E_NEXT_BLOCK,
-  E_PINS,
-  E_RETIRED,
+  G_EPOCH,
   G_KEY_COUNT,
   G_POOL_COUNT,
+  G_QUARANTINE_COUNT,
+  G_QUARANTINE_EPOCH,
   HD_PENDING,
-  HD_PINNED,
   LINE_WORDS,
   S_CACHE_COUNT,
+  S_LIMBO,
+  S_LIMBO_COUNT,
 } from './layout.ts';
 import type { StoreMemory } from './store-memory.ts';
 
@@ -23,34 +27,43 @@ import type { StoreMemory } from './store-memory.ts';
 export interface SweepReport {
   /** Entries reachable from the buckets (live keys). */
   readonly entries: number;
-  /** Blocks of live entries and of entries open handles hold. */
-  readonly reachableBlocks: number;
+  /** Blocks of live entries. */
+  readonly liveBlocks: number;
+  /** Blocks of entries unlinked and waiting in limbo for readers to move on. */
+  readonly retiredBlocks: number;
+  /** Blocks of entries open handles are filling outside a lock. */
+  readonly pendingBlocks: number;
   /** Blocks in the pool and the stripe caches. */
   readonly freeBlocks: number;
-  /** Blocks neither reachable nor free (left by a thread that died), before any rebuild. */
+  /** Blocks recovery set aside until readers have moved on. */
+  readonly quarantinedBlocks: number;
+  /** Blocks in none of the above (left by a thread that died), before any rebuild. */
   readonly leakedBlocks: number;
-  /** Inconsistencies found: a block used twice, free and reachable, out of range. Empty if sound. */
+  /** Inconsistencies: a block used twice, free and in use, out of range. Empty when sound. */
   readonly problems: readonly string[];
 }
 
-const REACHABLE = 1;
-const FREE = 2;
+const LIVE = 1;
+const RETIRED = 2;
+const PENDING = 3;
+const FREE = 4;
+const QUARANTINED = 5;
 
 /**
- * Sweeps the heap. `live` are the ids of open handles whose pinned and pending entries count as
- * reachable. With `rebuild`, the pool is refilled with every block that is not reachable, the
- * stripe caches are emptied, pin counts and the key count are recomputed.
+ * Sweeps the heap. `live` are the ids of open handles whose pending entries count as in use.
+ * With `rebuild`, the pool is refilled with every free block, leaked blocks join the quarantine
+ * (a reader may still hold what a dead writer unlinked), the stripe caches are emptied, and the
+ * key and limbo counts are recomputed.
  */
 export function sweep(m: StoreMemory, live: readonly number[], rebuild: boolean): SweepReport {
   const i32 = m.i32;
   const { blocks, buckets } = m.layout;
   const marks = new Uint8Array(blocks);
+  const counts = new Int32Array(6);
   const problems: string[] = [];
-  let reachable = 0;
 
-  const markChain = (first: number, what: string): void => {
-    let b = first;
-    while (b !== 0) {
+  const markChain = (first: number, mark: number, what: string): void => {
+    for (let b = first; b !== 0; b = i32[m.blockAt(b) + E_NEXT_BLOCK]!) {
       if (b < 1 || b >= blocks) {
         problems.push(`${what}: block id ${b} out of range`);
         return;
@@ -59,76 +72,93 @@ export function sweep(m: StoreMemory, live: readonly number[], rebuild: boolean)
         problems.push(`${what}: block ${b} is used twice`);
         return;
       }
-      marks[b] = REACHABLE;
-      reachable++;
-      b = i32[m.blockAt(b) + E_NEXT_BLOCK]!;
+      marks[b] = mark;
+      counts[mark]!++;
     }
   };
 
   let entries = 0;
   for (let bucket = 0; bucket < buckets; bucket++) {
-    let e = i32[m.bucketsAt + bucket]!;
-    while (e !== 0) {
+    for (let e = i32[m.bucketsAt + bucket]!; e !== 0; e = i32[m.blockAt(e) + E_CHAIN]!) {
       if (e < 1 || e >= blocks || marks[e] !== 0) {
         problems.push(`bucket ${bucket}: bad or repeated entry ${e}`);
         break;
       }
-      const at = m.blockAt(e);
-      if ((i32[at + E_HASH]! & m.bucketMask) !== bucket) {
+      if ((i32[m.blockAt(e) + E_HASH]! & m.bucketMask) !== bucket) {
         problems.push(`bucket ${bucket}: entry ${e} hashes to another bucket`);
       }
-      if (rebuild) i32[at + E_PINS] = 0;
-      else if ((i32[at + E_PINS]! & E_RETIRED) !== 0) {
-        problems.push(`bucket ${bucket}: entry ${e} is linked but marked retired`);
-      }
-      markChain(e, `entry ${e}`);
+      markChain(e, LIVE, `entry ${e}`);
       entries++;
-      e = i32[at + E_CHAIN]!;
     }
+  }
+
+  for (let s = 0; s < m.stripes; s++) {
+    let inLimbo = 0;
+    for (let bag = 0; bag < 3; bag++) {
+      for (let e = i32[m.stripeAt(s) + S_LIMBO + bag]!; e !== 0; e = i32[m.blockAt(e) + E_LIMBO]!) {
+        if (e < 1 || e >= blocks || marks[e] !== 0) {
+          problems.push(`stripe ${s} limbo: bad, repeated or live entry ${e}`);
+          break;
+        }
+        markChain(e, RETIRED, `retired entry ${e}`);
+        inLimbo++;
+      }
+    }
+    if (rebuild) i32[m.stripeAt(s) + S_LIMBO_COUNT] = inLimbo;
   }
 
   for (const id of live) {
-    const at = m.handlesAt + (id - 1) * LINE_WORDS;
-    const pinned = i32[at + HD_PINNED]!;
-    if (pinned !== 0) {
-      if (marks[pinned] === 0) {
-        // Unlinked while pinned: kept until its last reader unpins it.
-        markChain(pinned, `entry ${pinned} pinned by handle ${id}`);
-        if (rebuild) i32[m.blockAt(pinned) + E_PINS] = E_RETIRED;
-      }
-      if (rebuild) i32[m.blockAt(pinned) + E_PINS] = i32[m.blockAt(pinned) + E_PINS]! + 1;
-    }
-    const pending = i32[at + HD_PENDING]!;
-    if (pending !== 0) markChain(pending, `entry ${pending} being written by handle ${id}`);
+    const pending = i32[m.handlesAt + (id - 1) * LINE_WORDS + HD_PENDING]!;
+    if (pending !== 0)
+      markChain(pending, PENDING, `entry ${pending} being written by handle ${id}`);
   }
 
-  let free = 0;
-  const markFree = (b: number, where: string): void => {
+  const markFree = (b: number, mark: number, where: string): void => {
     if (b < 1 || b >= blocks) problems.push(`${where}: block id ${b} out of range`);
-    else if (marks[b] === REACHABLE) problems.push(`${where}: block ${b} is free and in use`);
-    else if (marks[b] === FREE) problems.push(`${where}: block ${b} is free twice`);
+    else if (marks[b] === FREE || marks[b] === QUARANTINED) {
+      problems.push(`${where}: block ${b} is listed free twice`);
+    } else if (marks[b] !== 0) problems.push(`${where}: block ${b} is free and in use`);
     else {
-      marks[b] = FREE;
-      free++;
+      marks[b] = mark;
+      counts[mark]!++;
     }
   };
+  const quarantined = i32[G_QUARANTINE_COUNT]!;
+  for (let k = 0; k < quarantined; k++) {
+    markFree(i32[m.layout.quarantineAt + k]!, QUARANTINED, 'quarantine');
+  }
   const pooled = i32[G_POOL_COUNT]!;
-  for (let k = 0; k < pooled; k++) markFree(i32[m.poolAt + k]!, 'pool');
+  for (let k = 0; k < pooled; k++) markFree(i32[m.poolAt + k]!, FREE, 'pool');
   for (let s = 0; s < m.stripes; s++) {
     const cached = i32[m.stripeAt(s) + S_CACHE_COUNT]!;
-    for (let k = 0; k < cached; k++) markFree(i32[m.cacheAt(s) + k]!, `stripe ${s} cache`);
+    for (let k = 0; k < cached; k++) markFree(i32[m.cacheAt(s) + k]!, FREE, `stripe ${s} cache`);
   }
-  const leaked = blocks - 1 - reachable - free;
+  let leaked = 0;
+  for (let b = 1; b < blocks; b++) if (marks[b] === 0) leaked++;
 
   if (rebuild) {
+    // Quarantined blocks stay; leaked ones join them, all tagged with the current epoch.
+    let q = quarantined;
+    for (let b = 1; b < blocks; b++) {
+      if (marks[b] === 0) i32[m.layout.quarantineAt + q++] = b;
+    }
+    if (q !== quarantined) i32[G_QUARANTINE_EPOCH] = Atomics.load(i32, G_EPOCH);
+    i32[G_QUARANTINE_COUNT] = q;
     // Highest ids first, so allocation hands out low ids (dense, warm pages) first.
     let count = 0;
-    for (let b = blocks - 1; b >= 1; b--) {
-      if (marks[b] !== REACHABLE) i32[m.poolAt + count++] = b;
-    }
+    for (let b = blocks - 1; b >= 1; b--) if (marks[b] === FREE) i32[m.poolAt + count++] = b;
     i32[G_POOL_COUNT] = count;
     for (let s = 0; s < m.stripes; s++) i32[m.stripeAt(s) + S_CACHE_COUNT] = 0;
     Atomics.store(i32, G_KEY_COUNT, entries);
   }
-  return { entries, reachableBlocks: reachable, freeBlocks: free, leakedBlocks: leaked, problems };
+  return {
+    entries,
+    liveBlocks: counts[LIVE]!,
+    retiredBlocks: counts[RETIRED]!,
+    pendingBlocks: counts[PENDING]!,
+    freeBlocks: counts[FREE]!,
+    quarantinedBlocks: counts[QUARANTINED]!,
+    leakedBlocks: leaked,
+    problems,
+  };
 }

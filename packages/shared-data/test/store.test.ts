@@ -172,7 +172,7 @@ describe('remove, keys and deleteByVmId', () => {
 
   it('drops one namespace and gives its space back', () => {
     const store = create();
-    const before = store.stats().freeBlocks;
+    const blocks = store.stats().blocks;
     for (let i = 0; i < 100; i++) store.set('gone', `k${i}`, patternValue(i, 500));
     store.set('kept', 'k', 'stays');
     expect(store.deleteByVmId('gone')).toBe(100);
@@ -181,10 +181,26 @@ describe('remove, keys and deleteByVmId', () => {
     expect(store.stats().keys).toBe(1);
     expect(store.deleteByVmId('gone')).toBe(0);
     store.remove('kept', 'k');
-    expect(store.stats().freeBlocks).toBe(before);
+    // Every block is free, or waiting in limbo until readers have moved on.
+    const report = expectSound(store);
+    expect(report.liveBlocks).toBe(0);
+    expect(report.freeBlocks + report.retiredBlocks).toBe(blocks);
     // Keys come back with new cas values, so a stale cas from before the drop cannot match.
     store.set('gone', 'k0', 'again');
     expectSound(store);
+  });
+
+  it('frees replaced values once no reader can be copying them', () => {
+    // Room for about five 500 KB values: 100 replacements only fit if the old ones are freed.
+    const store = create({ maxKeys: 16, maxBytes: 3 << 20, maxValueBytes: 1 << 20 });
+    const reader = SharedDataStore.open(store.descriptor());
+    for (let i = 0; i < 100; i++) {
+      expect(store.set('vm', 'big', patternValue(i, 500_000))).toBe(Ok);
+      expect(isWholePattern(reader.get('vm', 'big').value!)).toBe(true);
+      if (i % 10 === 0) expect(store.set('vm', `small${i}`, patternValue(i, 50))).toBe(Ok);
+    }
+    const report = expectSound(store);
+    expect(report.retiredBlocks).toBeLessThan(4 * report.liveBlocks);
   });
 });
 
@@ -242,15 +258,17 @@ describe('capacity', () => {
 });
 
 describe('locks', () => {
-  it('returns LockTimeout, not a hang, when a lock is never released', () => {
+  it('returns LockTimeout, not a hang, to writers when a lock is never released; reads go on', () => {
     const store = create({ lockTimeoutMs: 50 });
     const other = SharedDataStore.open(store.descriptor()) as SharedDataStoreImpl;
     store.set('vm', 'locked', 'v');
     expect(other.holdStripeLockForTest('vm', 'locked')).toBe(true);
     const started = performance.now();
     expect(store.set('vm', 'locked', 'w')).toBe(LockTimeout);
-    expect(store.get('vm', 'locked').result).toBe(LockTimeout);
+    expect(store.remove('vm', 'locked')).toBe(LockTimeout);
     expect(performance.now() - started).toBeGreaterThanOrEqual(90);
+    // Readers take no lock.
+    expect(store.getString('vm', 'locked')).toMatchObject({ result: Ok, value: 'v' });
   });
 });
 

@@ -1,0 +1,173 @@
+// Epoch-based reclamation: how a writer knows when no reader can still be copying an entry it
+// unlinked. Readers take no lock. A reader session makes the reader's own counter odd (one
+// Atomics.store in the reader's own handle line) and ends by making it even again. A writer that
+// unlinks an entry puts it in its stripe's limbo bag for the current epoch E instead of freeing
+// it. Advancing the epoch from e to e + 1 requires that every handle whose counter was odd when
+// the epoch became e has since moved its counter (left that session); right after storing e + 1,
+// the advancer records every counter again. An entry retired in epoch e is freed once the epoch
+// reaches e + 2. Readers write nothing shared, so readers on any number of threads, even of one
+// hot key, do not slow each other or the writers down. The argument that this is safe is in
+// docs/reference/shared-data.md.
+
+import { freeChain, freeChainToPool } from './block-pool.ts';
+import { EPOCH_MOD, epochsBetween } from './epoch-math.ts';
+import {
+  E_LIMBO,
+  E_VALUE_LEN,
+  G_EPOCH,
+  G_EPOCH_LOCK,
+  G_HANDLE_HIGH,
+  HD_READ_SEQ,
+  HD_SNAPSHOT,
+  HD_STATE,
+  LINE_WORDS,
+  S_LIMBO,
+  S_LIMBO_COUNT,
+  S_LIMBO_EPOCH,
+  S_LOCK,
+} from './layout.ts';
+import type { StoreMemory } from './store-memory.ts';
+
+/** A writer tries to move the epoch on after every this many entries it retires... */
+const ADVANCE_EVERY = 16;
+/** ...and after every entry with a value this large, which is worth freeing soon. */
+const ADVANCE_FOR_VALUE_BYTES = 8192;
+
+/**
+ * Moves the epoch on if every read session that was open when the epoch last moved has ended.
+ * Handles of the calling thread count as idle: it is writing, so none of them is inside a get.
+ * Never waits: another thread advancing, or a reader still in an old session, makes it return
+ * false.
+ */
+export function tryAdvance(m: StoreMemory): boolean {
+  const i32 = m.i32;
+  if (Atomics.compareExchange(i32, G_EPOCH_LOCK, 0, m.handle) !== 0) return false;
+  const high = Atomics.load(i32, G_HANDLE_HIGH);
+  const self = m.threadId + 1;
+  let ok = true;
+  for (let h = 0; h < high; h++) {
+    const at = m.handlesAt + h * LINE_WORDS;
+    const seen = i32[at + HD_SNAPSHOT]!;
+    if (
+      (seen & 1) === 1 &&
+      Atomics.load(i32, at + HD_READ_SEQ) === seen &&
+      Atomics.load(i32, at + HD_STATE) !== self
+    ) {
+      ok = false;
+      break;
+    }
+  }
+  if (ok) {
+    Atomics.store(i32, G_EPOCH, (Atomics.load(i32, G_EPOCH) + 1) % EPOCH_MOD);
+    // Recorded after the new epoch is visible: a session still open now may hold anything
+    // retired so far, and the next advance waits for it.
+    snapshotSessions(m, high);
+  }
+  Atomics.store(i32, G_EPOCH_LOCK, 0);
+  return ok;
+}
+
+/** Records every handle's session counter (advance lock held). */
+export function snapshotSessions(m: StoreMemory, high: number): void {
+  const i32 = m.i32;
+  for (let h = 0; h < high; h++) {
+    const at = m.handlesAt + h * LINE_WORDS;
+    i32[at + HD_SNAPSHOT] = Atomics.load(i32, at + HD_READ_SEQ);
+  }
+}
+
+/**
+ * Frees bag `bag` of stripe `s` (lock held), into the stripe's cache or, with `toPool`, straight
+ * to the pool. The bag is unhooked first, so a thread dying half way only leaks. Returns how many
+ * entries it freed.
+ */
+function freeBag(m: StoreMemory, s: number, bag: number, toPool: boolean): number {
+  const i32 = m.i32;
+  const at = m.stripeAt(s);
+  let e = i32[at + S_LIMBO + bag]!;
+  i32[at + S_LIMBO + bag] = 0;
+  let freed = 0;
+  while (e !== 0) {
+    const next = i32[m.blockAt(e) + E_LIMBO]!;
+    if (toPool) freeChainToPool(m, e);
+    else freeChain(m, s, e);
+    freed++;
+    e = next;
+  }
+  i32[at + S_LIMBO_COUNT] = i32[at + S_LIMBO_COUNT]! - freed;
+  return freed;
+}
+
+/** Frees the bags of stripe `s` (lock held) that are two or more epochs old; returns entries freed. */
+export function freeOldBags(m: StoreMemory, s: number, epoch: number, toPool: boolean): number {
+  const i32 = m.i32;
+  const at = m.stripeAt(s);
+  let freed = 0;
+  for (let bag = 0; bag < 3; bag++) {
+    if (
+      i32[at + S_LIMBO + bag] !== 0 &&
+      epochsBetween(i32[at + S_LIMBO_EPOCH + bag]!, epoch) >= 2
+    ) {
+      freed += freeBag(m, s, bag, toPool);
+    }
+  }
+  return freed;
+}
+
+/**
+ * Puts entry `e`, just unlinked from stripe `s` (lock held), into the stripe's bag for the
+ * current epoch, freeing the bags readers can no longer be in, and now and then moves the epoch on.
+ */
+export function retire(m: StoreMemory, s: number, e: number): void {
+  const i32 = m.i32;
+  const at = m.stripeAt(s);
+  // Read after the unlink (an Atomics.store), so any reader that can still reach `e` announced
+  // this epoch or an earlier one.
+  const epoch = Atomics.load(i32, G_EPOCH);
+  const bag = epoch % 3;
+  // A bag holding another epoch's entries holds epoch - 3 or older: free to go.
+  if (i32[at + S_LIMBO + bag] !== 0 && i32[at + S_LIMBO_EPOCH + bag] !== epoch) {
+    freeBag(m, s, bag, false);
+  }
+  i32[at + S_LIMBO_EPOCH + bag] = epoch;
+  i32[m.blockAt(e) + E_LIMBO] = i32[at + S_LIMBO + bag]!;
+  i32[at + S_LIMBO + bag] = e;
+  i32[at + S_LIMBO_COUNT] = i32[at + S_LIMBO_COUNT]! + 1;
+  const old = (epoch + 1) % 3;
+  if (i32[at + S_LIMBO + old] !== 0 && epochsBetween(i32[at + S_LIMBO_EPOCH + old]!, epoch) >= 2) {
+    freeBag(m, s, old, false);
+  }
+  if (
+    (++m.retired % ADVANCE_EVERY === 0 ||
+      i32[m.blockAt(e) + E_VALUE_LEN]! > ADVANCE_FOR_VALUE_BYTES) &&
+    tryAdvance(m)
+  ) {
+    freeOldBags(m, s, Atomics.load(i32, G_EPOCH), false);
+  }
+}
+
+/**
+ * When an allocation in stripe `s` (lock held) found no room: moves the epoch on as far as the
+ * readers allow and frees every bag that is old enough, in this stripe (to its cache) and, without
+ * waiting for their locks, in the others (to the pool, where this stripe can take from). Returns
+ * true if it freed anything.
+ */
+export function reclaimForSpace(m: StoreMemory, s: number): boolean {
+  const i32 = m.i32;
+  // Two advances make everything retired up to now old enough, if no reader holds them back.
+  tryAdvance(m);
+  tryAdvance(m);
+  const epoch = Atomics.load(i32, G_EPOCH);
+  let freed = freeOldBags(m, s, epoch, false);
+  for (let other = 0; other < m.stripes; other++) {
+    if (other === s) continue;
+    const lockAt = m.stripeAt(other) + S_LOCK;
+    if (Atomics.compareExchange(i32, lockAt, 0, m.handle) !== 0) continue;
+    freed += freeOldBags(m, other, epoch, true);
+    if (Atomics.compareExchange(i32, lockAt, m.handle, 0) !== m.handle) {
+      Atomics.store(i32, lockAt, 0);
+      Atomics.notify(i32, lockAt, 1);
+    }
+  }
+  return freed > 0;
+}
