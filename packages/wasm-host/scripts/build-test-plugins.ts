@@ -1,6 +1,7 @@
-// Builds the test plugins into test/plugins/build/ (git-ignored, never committed): the
-// AssemblyScript ones with the SDK's compiler, the WebAssembly text ones with wabt. Skips the work
-// when the sources and compiler versions are those of the last build (turbo also caches the task).
+// Builds the AssemblyScript test plugins into test/plugins/build/ (git-ignored, never committed)
+// with the SDK's compiler. Skips the work when the sources and compiler versions are those of the
+// last build (turbo also caches the task). The hand-written WebAssembly text modules of the edge
+// case tests are compiled by the tests themselves, with wabt.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -10,27 +11,21 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const asDir = join(root, 'test', 'plugins', 'as');
-const watDir = join(root, 'test', 'plugins', 'wat');
 const outDir = join(root, 'test', 'plugins', 'build');
 const stampFile = join(outDir, '.stamp');
 const require = createRequire(join(root, 'package.json'));
 
 const asSources = readdirSync(asDir).filter((f) => f.endsWith('.ts'));
-const watSources = readdirSync(watDir).filter((f) => f.endsWith('.wat'));
 
 const hash = createHash('sha256');
 hash.update(readFileSync(fileURLToPath(import.meta.url)));
-for (const pkg of ['assemblyscript', '@solo-io/proxy-runtime', 'wabt']) {
+for (const pkg of ['assemblyscript', '@solo-io/proxy-runtime']) {
   hash.update(`${pkg}@${(require(`${pkg}/package.json`) as { version: string }).version}`);
 }
 for (const f of asSources) hash.update(f).update(readFileSync(join(asDir, f)));
-for (const f of watSources) hash.update(f).update(readFileSync(join(watDir, f)));
 const stamp = hash.digest('hex');
 
-const outputs = [
-  ...asSources.map((f) => join(outDir, f.replace(/\.ts$/, '.wasm'))),
-  ...watSources.map((f) => join(outDir, f.replace(/\.wat$/, '.wasm'))),
-];
+const outputs = asSources.map((f) => join(outDir, f.replace(/\.ts$/, '.wasm')));
 if (
   existsSync(stampFile) &&
   readFileSync(stampFile, 'utf8') === stamp &&
@@ -48,19 +43,5 @@ for (const f of asSources) {
     [asc, join(asDir, f), '-b', out, '--use', 'abort=abort_proc_exit', '--optimize', '--noColors'],
     { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
   );
-}
-const wabt = await (
-  require('wabt') as () => Promise<{
-    parseWat(
-      name: string,
-      text: string,
-      features?: Record<string, boolean>,
-    ): { toBinary(options: object): { buffer: Uint8Array }; destroy(): void };
-  }>
-)();
-for (const f of watSources) {
-  const module = wabt.parseWat(f, readFileSync(join(watDir, f), 'utf8'));
-  writeFileSync(join(outDir, f.replace(/\.wat$/, '.wasm')), module.toBinary({}).buffer);
-  module.destroy();
 }
 writeFileSync(stampFile, stamp);

@@ -401,23 +401,6 @@ class TcpContext extends Context {
   }
 }
 
-// The SDK exports no network-filter callbacks.
-export function proxy_on_new_connection(context_id: u32): u32 {
-  return getContext(context_id).onNewConnection();
-}
-export function proxy_on_downstream_data(context_id: u32, size: u32, end: u32): u32 {
-  return getContext(context_id).onDownstreamData(size, end != 0);
-}
-export function proxy_on_upstream_data(context_id: u32, size: u32, end: u32): u32 {
-  return getContext(context_id).onUpstreamData(size, end != 0);
-}
-export function proxy_on_downstream_connection_close(context_id: u32, peer: u32): void {
-  getContext(context_id).onDownstreamConnectionClose(peer);
-}
-export function proxy_on_upstream_connection_close(context_id: u32, peer: u32): void {
-  getContext(context_id).onUpstreamConnectionClose(peer);
-}
-
 // ---- bench: the per-request work of the benchmark: read one header, add one ------------------
 
 class BenchRoot extends TestRoot {
@@ -446,3 +429,20 @@ registerRootContext((id: u32): RootContext => new TrapRoot(id), "trap");
 registerRootContext((id: u32): RootContext => new BodyRoot(id), "body");
 registerRootContext((id: u32): RootContext => new TcpRoot(id), "tcp");
 registerRootContext((id: u32): RootContext => new BenchRoot(id), "bench");
+
+// The SDK exports no network-filter callbacks, so this file does. AssemblyScript 0.14 does not
+// dispatch these calls to TcpContext's overrides through the base class, hence the explicit cast.
+function tcp(context_id: u32): TcpContext {
+  return changetype<TcpContext>(getContext(context_id));
+}
+export function proxy_on_new_connection(context_id: u32): u32 {
+  return FilterStatusValues.Continue;
+}
+export function proxy_on_downstream_data(context_id: u32, size: u32, end: u32): u32 {
+  return tcp(context_id).onDownstreamData(size, end != 0);
+}
+export function proxy_on_upstream_data(context_id: u32, size: u32, end: u32): u32 {
+  return tcp(context_id).onUpstreamData(size, end != 0);
+}
+export function proxy_on_downstream_connection_close(context_id: u32, peer: u32): void {}
+export function proxy_on_upstream_connection_close(context_id: u32, peer: u32): void {}
