@@ -58,6 +58,7 @@ export class ThreadLocalError extends Error {
   }
 }
 
+/** `what` was called off the main thread. */
 export function notMainThreadError(what: string): ThreadLocalError {
   return new ThreadLocalError(
     ThreadLocalErrorCode.NotMainThread,
@@ -65,6 +66,7 @@ export function notMainThreadError(what: string): ThreadLocalError {
   );
 }
 
+/** `what` was attempted after `shutdownGlobalThreading()`. */
 export function shutDownError(what: string): ThreadLocalError {
   return new ThreadLocalError(
     ThreadLocalErrorCode.ShutDown,
@@ -72,6 +74,7 @@ export function shutDownError(what: string): ThreadLocalError {
   );
 }
 
+/** `what` was attempted on freed slot `index`. */
 export function slotFreedError(index: number, what: string): ThreadLocalError {
   return new ThreadLocalError(
     ThreadLocalErrorCode.SlotFreed,
@@ -79,6 +82,7 @@ export function slotFreedError(index: number, what: string): ThreadLocalError {
   );
 }
 
+/** Slot `index` has no object on `thread`. */
 export function slotNotSetError(index: number, thread: string): ThreadLocalError {
   return new ThreadLocalError(
     ThreadLocalErrorCode.SlotNotSet,
@@ -87,7 +91,12 @@ export function slotNotSetError(index: number, thread: string): ThreadLocalError
   );
 }
 
-export function unknownSlotError(index: number, generation: number, thread: string) {
+/** `thread` has no slot (`index`, `generation`). */
+export function unknownSlotError(
+  index: number,
+  generation: number,
+  thread: string,
+): ThreadLocalError {
   return new ThreadLocalError(
     ThreadLocalErrorCode.UnknownSlot,
     `thread ${thread} has no slot ${index} (generation ${generation}): it has not been set or published to this thread yet, or it was freed`,
@@ -95,6 +104,7 @@ export function unknownSlotError(index: number, generation: number, thread: stri
   );
 }
 
+/** `thread` is not registered with any instance. */
 export function threadNotRegisteredError(thread: string): ThreadLocalError {
   return new ThreadLocalError(
     ThreadLocalErrorCode.ThreadNotRegistered,
@@ -103,6 +113,7 @@ export function threadNotRegisteredError(thread: string): ThreadLocalError {
   );
 }
 
+/** `thread` lacks the worker module's handlers. */
 export function workerModuleNotLoadedError(thread: string, cause: unknown): ThreadLocalError {
   return new ThreadLocalError(
     ThreadLocalErrorCode.WorkerModuleNotLoaded,
@@ -111,6 +122,7 @@ export function workerModuleNotLoadedError(thread: string, cause: unknown): Thre
   );
 }
 
+/** `thread` exited before its registration completed. */
 export function threadExitedError(thread: string, cause: unknown): ThreadLocalError {
   return new ThreadLocalError(
     ThreadLocalErrorCode.ThreadExited,
@@ -119,6 +131,7 @@ export function threadExitedError(thread: string, cause: unknown): ThreadLocalEr
   );
 }
 
+/** Every one of `maxThreads` places is taken. */
 export function tooManyThreadsError(maxThreads: number): ThreadLocalError {
   return new ThreadLocalError(
     ThreadLocalErrorCode.TooManyThreads,
@@ -126,6 +139,7 @@ export function tooManyThreadsError(maxThreads: number): ThreadLocalError {
   );
 }
 
+/** `thread` found no definition `name` in `moduleUrl`. */
 export function unknownDefinitionError(
   moduleUrl: string,
   name: string,
@@ -141,6 +155,7 @@ export function unknownDefinitionError(
   );
 }
 
+/** A definition's argument was wrong: `what` says which and how. */
 export function invalidDefinitionError(what: string, value: unknown): ThreadLocalError {
   return new ThreadLocalError(
     ThreadLocalErrorCode.InvalidDefinition,
@@ -148,6 +163,7 @@ export function invalidDefinitionError(what: string, value: unknown): ThreadLoca
   );
 }
 
+/** `what` (an initializer, update, hook or dispose) of slot `index` threw on `thread`. */
 export function callbackFailedError(
   what: string,
   index: number,
@@ -161,6 +177,7 @@ export function callbackFailedError(
   );
 }
 
+/** `what` cannot be structured-cloned. */
 export function notCloneableError(what: string, cause: unknown): ThreadLocalError {
   return new ThreadLocalError(
     ThreadLocalErrorCode.NotCloneable,
@@ -169,6 +186,7 @@ export function notCloneableError(what: string, cause: unknown): ThreadLocalErro
   );
 }
 
+/** `name` was `value`, which is not `expected`. */
 export function invalidArgumentError(
   name: string,
   value: unknown,
@@ -180,6 +198,7 @@ export function invalidArgumentError(
   );
 }
 
+/** A `SharedTable` schema is wrong: `detail` says how. */
 export function tableInvalidSchemaError(detail: string): ThreadLocalError {
   return new ThreadLocalError(
     ThreadLocalErrorCode.TableInvalidSchema,
@@ -187,6 +206,7 @@ export function tableInvalidSchemaError(detail: string): ThreadLocalError {
   );
 }
 
+/** Row `row` of a `SharedTable` holds a bad value in `column`. */
 export function tableInvalidValueError(
   row: number,
   column: string,

@@ -26,6 +26,7 @@ export {
   type ColumnType,
   type NumberColumn,
   SharedTable,
+  type SharedTableBuilder,
   type SharedTableData,
   type StringColumn,
   type TableRow,

@@ -53,9 +53,18 @@ export interface SharedTableData<S extends TableSchema = TableSchema> {
   readonly stringBytes: { readonly [K in keyof S]?: number };
 }
 
+/** A table being built in steps: see `SharedTable.builder`. */
+export interface SharedTableBuilder<S extends TableSchema = TableSchema> {
+  /**
+   * Builds for about `sliceMs` (default: until done); returns the table once it is complete, null
+   * while there is work left. `rows` must not change between steps.
+   */
+  step(sliceMs?: number): SharedTable<S> | null;
+}
+
 /** Options for `SharedTable.buildAsync`. */
 export interface BuildAsyncOptions {
-  /** Longest run of work between two turns of the event loop, in ms (default 2). */
+  /** Longest run of work between two turns of the event loop, in ms (default 1). */
   sliceMs?: number;
 }
 
@@ -112,7 +121,7 @@ function checkSchema(schema: TableSchema): string[] {
  * Builds a table in steps, column by column, so that `buildAsync` can yield to the event loop
  * between slices: first the byte length of every string column, then each column's values.
  */
-class TableBuilder<S extends TableSchema> {
+class TableBuilder<S extends TableSchema> implements SharedTableBuilder<S> {
   private readonly schema: S;
   private readonly rows: readonly TableRow<S>[];
   private readonly columns: string[];
@@ -121,6 +130,7 @@ class TableBuilder<S extends TableSchema> {
   private row: number;
   private bytesAt: number;
   private data: SharedTableData<S> | null;
+  private result: SharedTable<S> | null;
   private target: AnyArray | null;
   private bytes: Buffer | null;
 
@@ -134,18 +144,23 @@ class TableBuilder<S extends TableSchema> {
     this.row = 0;
     this.bytesAt = 0;
     this.data = null;
+    this.result = null;
     this.target = null;
     this.bytes = null;
   }
 
-  /** Works until done (returns the table's data) or until `deadline` (returns null). */
-  step(deadline: number): SharedTableData<S> | null {
+  step(sliceMs?: number): SharedTable<S> | null {
+    if (sliceMs !== undefined && !(sliceMs > 0)) {
+      throw invalidArgumentError('sliceMs', sliceMs, 'a number of ms > 0');
+    }
+    const deadline = sliceMs === undefined ? Number.POSITIVE_INFINITY : performance.now() + sliceMs;
     if (this.data === null) {
       if (!this.measureStrings(deadline)) return null;
       this.allocate();
     }
     if (!this.writeColumns(deadline)) return null;
-    return this.data as SharedTableData<S>;
+    this.result ??= SharedTable.from(this.data as SharedTableData<S>);
+    return this.result;
   }
 
   private measureStrings(deadline: number): boolean {
@@ -326,10 +341,23 @@ export class SharedTable<S extends TableSchema = TableSchema> {
     this.bytes = Buffer.from(data.buffer);
   }
 
-  /** Builds a table from `rows` at once. Throws `NUNCIO_ERR_TLS_TABLE_*` for a bad schema or value. */
+  /**
+   * Builds a table from `rows` at once. Throws `NUNCIO_ERR_TLS_TABLE_INVALID_SCHEMA` or
+   * `NUNCIO_ERR_TLS_TABLE_INVALID_VALUE` (naming the row and column).
+   */
   static build<S extends TableSchema>(schema: S, rows: readonly TableRow<S>[]): SharedTable<S> {
-    const data = new TableBuilder(schema, rows).step(Number.POSITIVE_INFINITY);
-    return new SharedTable(data as SharedTableData<S>);
+    return new TableBuilder(schema, rows).step() as SharedTable<S>;
+  }
+
+  /**
+   * A builder that builds the table in steps of a given length: to fit the build into your own
+   * scheduling. `buildAsync` is this with a turn of the event loop between steps.
+   */
+  static builder<S extends TableSchema>(
+    schema: S,
+    rows: readonly TableRow<S>[],
+  ): SharedTableBuilder<S> {
+    return new TableBuilder(schema, rows);
   }
 
   /**
@@ -342,12 +370,12 @@ export class SharedTable<S extends TableSchema = TableSchema> {
     rows: readonly TableRow<S>[],
     options: BuildAsyncOptions = {},
   ): Promise<SharedTable<S>> {
-    const sliceMs = options.sliceMs ?? 2;
+    const sliceMs = options.sliceMs ?? 1;
     if (!(sliceMs > 0)) throw invalidArgumentError('sliceMs', sliceMs, 'a number of ms > 0');
     const builder = new TableBuilder(schema, rows);
     for (;;) {
-      const data = builder.step(performance.now() + sliceMs);
-      if (data !== null) return new SharedTable(data);
+      const table = builder.step(sliceMs);
+      if (table !== null) return table;
       await nextTurn();
     }
   }

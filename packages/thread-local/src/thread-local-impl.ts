@@ -44,6 +44,8 @@ type State = (typeof State)[keyof typeof State];
 
 /** How many publish-to-applied times a slot remembers for `whenApplied` on older versions. */
 const REMEMBERED_LATENCIES = 256;
+/** How many publish times a slot keeps for versions not yet applied everywhere (a stuck worker). */
+const MAX_PENDING_PUBLISHES = 4096;
 
 /** A registered worker. */
 interface WorkerEntry {
@@ -416,6 +418,10 @@ export class MainThreadLocal implements ThreadLocalInstance, MainSide, SlotHost,
     record.snapshot = snapshot;
     slot.board.setPublished(version);
     record.publishedAt.set(version, performance.now());
+    if (record.publishedAt.size > MAX_PENDING_PUBLISHES) {
+      // A thread that stays behind must not make main keep every version's time: the oldest go.
+      record.publishedAt.delete(record.publishedAt.keys().next().value as number);
+    }
     if (this.workers.length > 0) {
       const message = this.publishMessage(record, version, snapshot);
       for (const entry of this.workers) {
