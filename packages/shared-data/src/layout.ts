@@ -113,8 +113,12 @@ export const MAX_VM_ID_BYTES = 1024;
 /** Most UTF-8 bytes of a key. */
 export const MAX_KEY_BYTES = 15 * 1024;
 
-/** Free block ids a stripe keeps for itself, and how many move to or from the pool at once. */
-export const CACHE_CAP = 64;
+/**
+ * Free block ids a stripe keeps for itself, and how many move to or from the pool at once. Room
+ * for twice a batch either way, so that the bursts of frees that come when a limbo bag is emptied
+ * rarely reach the pool's lock.
+ */
+export const CACHE_CAP = 128;
 export const CACHE_BATCH = 32;
 
 /** Largest shared memory a store may ask for: keeps every byte offset a positive int32. */

@@ -83,7 +83,7 @@ export const COPY_UNDER_LOCK_BYTES = 8192;
  * whichever comes first: long enough to spread its two Atomics stores over many reads, short
  * enough that a reader never holds reclamation back for long.
  */
-const SESSION_READS = 64;
+const SESSION_READS = 32;
 
 // Recovery started by watchWorker waits this long for live holders, then retries later (backing
 // off up to WATCH_RETRY_MAX_MS), so that a thread seeing several workers exit one after the other
