@@ -490,7 +490,10 @@ export class ContextImpl implements WasmStream {
 
   /** Writes a plugin log line with Envoy's prefix. */
   log(level: LogLevel, message: string): void {
-    this.vm.host.logger.log(level, `wasm log${this.logPrefix}: ${message}`);
+    const logger = this.vm.host.logger;
+    // Skip building the line for a level the logger drops.
+    if (level < logger.level()) return;
+    logger.log(level, `wasm log${this.logPrefix}: ${message}`);
   }
 
   /** The buffer `type` names for this context, or null when there is none now. */
