@@ -7,6 +7,7 @@ import {
   type Slot,
   ThreadLocalErrorCode,
   threadLocal,
+  threadLocalWorkerModule,
 } from '../src/index.ts';
 import {
   add,
@@ -21,7 +22,7 @@ import {
   slowAdd,
   statsCell,
 } from './fixtures/objects.ts';
-import { type Cluster, drainMain, inspectModule, withCluster } from './helpers.ts';
+import { type Cluster, drainMain, inspectModule, objectsModule, withCluster } from './helpers.ts';
 
 function codeOf(fn: () => unknown): string | undefined {
   try {
@@ -404,19 +405,32 @@ describe('shutdown during an update', () => {
   it('does not hang when a worker stuck in an update is terminated', async () => {
     const gate = newGate();
     let completions = 0;
-    const outcome = await capturingErrors(() =>
-      withCluster({ shutdownTimeoutMs: 200 }, async (cluster) => {
-        const slot = cluster.tls.allocateSlot().set(counter, { start: 0 });
-        slot.runOnAllThreads(
-          slowAdd,
-          { n: 1, slowThread: 'worker_0', gate: gate.buffer },
-          () => completions++,
-        );
-        await waitFor(() => Atomics.load(gate, 1) === 1, { what: 'worker_0 to be stuck' });
-        // The gate never opens: pool.shutdown() terminates worker_0 after 200 ms.
-      }),
+    const pool = await startWorkers({
+      concurrency: 2,
+      modules: [threadLocalWorkerModule, objectsModule, inspectModule],
+      shutdownTimeoutMs: 200,
+    });
+    const tls = createThreadLocal({ onError: () => {} });
+    await tls.registerWorkers(pool);
+    const slot = tls.allocateSlot().set(counter, { start: 0 });
+    slot.runOnAllThreads(
+      slowAdd,
+      { n: 1, slowThread: 'worker_0', gate: gate.buffer },
+      () => completions++,
     );
-    expect(outcome.some((line) => line.includes('worker_0'))).toBe(true);
+    await waitFor(() => Atomics.load(gate, 1) === 1, { what: 'worker_0 to be stuck' });
+    tls.shutdownGlobalThreading();
+    // The gate never opens: worker_0 is terminated after 200 ms.
+    const original = console.error;
+    console.error = () => {};
+    let report: Awaited<ReturnType<typeof pool.shutdown>>;
+    try {
+      report = await withTimeout(pool.shutdown(), 10_000, 'the pool shutdown');
+    } finally {
+      console.error = original;
+    }
+    tls.shutdownThread();
+    expect(report.workers.map((worker) => worker.outcome)).toEqual(['terminated', 'exited']);
     await drainMain();
     expect(completions).toBe(0);
   });
@@ -611,18 +625,3 @@ describe('getSlot and threadLocal', () => {
     next.shutdownThread();
   });
 });
-
-/** Runs `fn` with console.error captured; returns the captured lines. */
-async function capturingErrors(fn: () => Promise<void>): Promise<string[]> {
-  const original = console.error;
-  const lines: string[] = [];
-  console.error = (...args: unknown[]) => {
-    lines.push(args.map((arg) => (arg instanceof Error ? arg.message : String(arg))).join(' '));
-  };
-  try {
-    await fn();
-  } finally {
-    console.error = original;
-  }
-  return lines;
-}
