@@ -1,0 +1,71 @@
+import {
+  type ConfigRegistry,
+  createConfigRegistry,
+  type ExtensionRegistration,
+} from '@nuncio/config';
+
+const FILE_ACCESS_LOG = 'envoy.extensions.access_loggers.file.v3.FileAccessLog';
+const STDOUT_ACCESS_LOG = 'envoy.extensions.access_loggers.stream.v3.StdoutAccessLog';
+const STDERR_ACCESS_LOG = 'envoy.extensions.access_loggers.stream.v3.StderrAccessLog';
+const STATSD_SINK = 'envoy.config.metrics.v3.StatsdSink';
+
+// What @nuncio/access-log reads of a log format: the rest of SubstitutionFormatString (formatter
+// extensions, ...) is reported as unsupported by the subset check.
+const FORMAT_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  'envoy.config.core.v3.SubstitutionFormatString': [
+    'text_format_source',
+    'json_format',
+    'omit_empty_values',
+    'content_type',
+    'json_format_options',
+  ],
+  'envoy.config.core.v3.DataSource': ['inline_string', 'filename'],
+  'envoy.config.core.v3.JsonFormatOptions': ['sort_properties'],
+};
+
+/** Envoy's access loggers as `@nuncio/access-log` implements them. */
+export const accessLogExtensions: readonly ExtensionRegistration[] = Object.freeze([
+  {
+    name: 'envoy.access_loggers.file',
+    typeUrls: [`type.googleapis.com/${FILE_ACCESS_LOG}`],
+    category: 'envoy.access_loggers',
+    supportedFields: { [FILE_ACCESS_LOG]: ['path', 'log_format'], ...FORMAT_FIELDS },
+  },
+  {
+    name: 'envoy.access_loggers.stdout',
+    typeUrls: [`type.googleapis.com/${STDOUT_ACCESS_LOG}`],
+    category: 'envoy.access_loggers',
+    supportedFields: { [STDOUT_ACCESS_LOG]: ['log_format'], ...FORMAT_FIELDS },
+  },
+  {
+    name: 'envoy.access_loggers.stderr',
+    typeUrls: [`type.googleapis.com/${STDERR_ACCESS_LOG}`],
+    category: 'envoy.access_loggers',
+    supportedFields: { [STDERR_ACCESS_LOG]: ['log_format'], ...FORMAT_FIELDS },
+  },
+]);
+
+/** Envoy's statsd sink as `@nuncio/stats` implements it (UDP to `address`). */
+export const statsSinkExtensions: readonly ExtensionRegistration[] = Object.freeze([
+  {
+    name: 'envoy.stat_sinks.statsd',
+    typeUrls: [`type.googleapis.com/${STATSD_SINK}`],
+    category: 'envoy.stats_sinks',
+    supportedFields: { [STATSD_SINK]: ['address', 'prefix'] },
+  },
+]);
+
+/**
+ * The supported subset of the `nuncio` binary: `@nuncio/config`'s core subset, the bootstrap's
+ * `stats_sinks`, the access loggers and stats sinks, and every extension the assembled packages
+ * provide. A field set in a config and not in here is an error naming its path.
+ */
+export function proxyConfigRegistry(): ConfigRegistry {
+  const registry = createConfigRegistry();
+  registry.registerSupportedFields('envoy.config.bootstrap.v3.Bootstrap', ['stats_sinks']);
+  registry.registerSupportedFields('envoy.config.metrics.v3.StatsSink', ['name', 'typed_config']);
+  for (const extension of [...accessLogExtensions, ...statsSinkExtensions]) {
+    registry.registerExtension(extension);
+  }
+  return registry;
+}

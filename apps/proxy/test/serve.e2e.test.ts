@@ -1,0 +1,223 @@
+// The built binary serving: start-up to LIVE, thread names, crash and restart, log reopening and
+// a graceful shutdown that loses nothing.
+import { createSocket, type Socket } from 'node:dgram';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { threadNames, waitFor } from '@nuncio/test-support';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ADMIN_ON_PORT_0,
+  defaultConfigPath,
+  type ProxyProcess,
+  startNuncio,
+} from './helpers/proxy-process.ts';
+
+const crashPreload = fileURLToPath(new URL('./fixtures/crash-worker.mjs', import.meta.url));
+
+let proxy: ProxyProcess | null = null;
+let dir: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'nuncio-serve-'));
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+afterEach(async () => {
+  await proxy?.dispose();
+  proxy = null;
+});
+
+interface ThreadRow {
+  name: string;
+  tid: number | null;
+  node_thread_id: number | null;
+  role: string;
+  dispatcher: string | null;
+}
+
+async function threads(p: ProxyProcess): Promise<ThreadRow[]> {
+  const response = await p.admin('/threads?format=json');
+  return (JSON.parse(response.body) as { threads: ThreadRow[] }).threads;
+}
+
+function accessLogYaml(path: string): string {
+  return `admin:
+  address: {socket_address: {port_value: 0}}
+  access_log:
+  - name: envoy.access_loggers.file
+    typed_config:
+      "@type": type.googleapis.com/envoy.extensions.access_loggers.file.v3.FileAccessLog
+      path: ${path}
+      log_format: {text_format_source: {inline_string: "%REQ(:PATH)%\\n"}}`;
+}
+
+describe('nuncio serving the default config', () => {
+  it('reaches LIVE with workers named wrk:worker_<i>, in /proc and in /threads', async () => {
+    proxy = await startNuncio([
+      '-c',
+      defaultConfigPath,
+      '--config-yaml',
+      ADMIN_ON_PORT_0,
+      '--concurrency',
+      '2',
+    ]);
+    expect((await proxy.admin('/ready')).body.trim()).toBe('LIVE');
+
+    const os = threadNames(proxy.pid).map((t) => t.name);
+    for (const name of [
+      'wrk:worker_0',
+      'wrk:worker_1',
+      'dog:main_thread',
+      'dog:workers_gua',
+      'AccessLogFlush',
+    ]) {
+      expect(os).toContain(name);
+    }
+
+    const rows = await threads(proxy);
+    const byName = new Map(rows.map((row) => [row.name, row]));
+    expect(byName.get('wrk:worker_0')).toMatchObject({ role: 'worker', dispatcher: 'worker_0' });
+    expect(byName.get('wrk:worker_1')).toMatchObject({ role: 'worker', dispatcher: 'worker_1' });
+    expect(byName.get('AccessLogFlush')?.role).toBe('other');
+    // The OS ids /threads reports are the ones /proc has under those names.
+    const tids = new Map(threadNames(proxy.pid).map((t) => [t.name, t.tid]));
+    expect(byName.get('wrk:worker_1')?.tid).toBe(tids.get('wrk:worker_1'));
+
+    const info = JSON.parse((await proxy.admin('/server_info')).body) as {
+      state: string;
+      command_line_options: { concurrency: number };
+      node: { id: string };
+    };
+    expect(info.state).toBe('LIVE');
+    expect(info.command_line_options.concurrency).toBe(2);
+    expect(info.node.id).toBe('nuncio-default');
+
+    const stats = (await proxy.admin('/stats?filter=^server\\.')).body;
+    expect(stats).toContain('server.live: 1');
+    expect(stats).toContain('server.concurrency: 2');
+  });
+
+  it('on SIGTERM writes every access-log line, flushes stats to the sinks, and exits 0', async () => {
+    const statsd: Socket = createSocket('udp4');
+    const datagrams: string[] = [];
+    statsd.on('message', (message) => datagrams.push(message.toString()));
+    await new Promise<void>((resolve) => statsd.bind(0, '127.0.0.1', resolve));
+    try {
+      const { port } = statsd.address();
+      const accessLog = join(dir, 'sigterm-access.log');
+      proxy = await startNuncio([
+        '-c',
+        defaultConfigPath,
+        '--config-yaml',
+        `${accessLogYaml(accessLog)}
+stats_flush_interval: 299s
+stats_sinks:
+- name: envoy.stat_sinks.statsd
+  typed_config:
+    "@type": type.googleapis.com/envoy.config.metrics.v3.StatsdSink
+    address: {socket_address: {address: 127.0.0.1, port_value: ${port}}}`,
+        '--concurrency',
+        '2',
+        // Nothing is written before shutdown but by the size trigger, far away here.
+        '--file-flush-interval-msec',
+        '3600000',
+      ]);
+      const requests = 40;
+      for (let i = 0; i < requests; i++) await proxy.admin(`/ready?n=${i}`);
+      expect(readFileSync(accessLog, 'utf8')).toBe('');
+      expect(datagrams).toEqual([]);
+
+      proxy.signal('SIGTERM');
+      expect(await proxy.exited()).toEqual([0, null]);
+      const lines = readFileSync(accessLog, 'utf8').trim().split('\n');
+      expect(lines.filter((line) => line.startsWith('/ready?n='))).toHaveLength(requests);
+      await waitFor(() => datagrams.some((d) => d.includes('envoy.server.concurrency:2|g')), {
+        what: 'the last stats flush at the statsd sink',
+      });
+      const messages = proxy.logLines().map((line) => String(line.msg));
+      expect(messages).toContain('caught SIGTERM');
+      expect(messages.at(-1)).toBe('exiting');
+    } finally {
+      statsd.close();
+    }
+  });
+
+  it('POST /quitquitquit shuts down and exits 0', async () => {
+    proxy = await startNuncio([
+      '-c',
+      defaultConfigPath,
+      '--config-yaml',
+      ADMIN_ON_PORT_0,
+      '--concurrency',
+      '1',
+    ]);
+    const response = await proxy.admin('/quitquitquit', 'POST');
+    expect(response.status).toBe(200);
+    expect(await proxy.exited()).toEqual([0, null]);
+  });
+
+  it('reopens the access log on SIGUSR1, as logrotate expects', async () => {
+    const accessLog = join(dir, 'reopen-access.log');
+    proxy = await startNuncio([
+      '-c',
+      defaultConfigPath,
+      '--config-yaml',
+      accessLogYaml(accessLog),
+      '--concurrency',
+      '1',
+      '--file-flush-interval-msec',
+      '50',
+    ]);
+    await proxy.admin('/ready?before');
+    await waitFor(() => readFileSync(accessLog, 'utf8').includes('/ready?before'), {
+      what: 'the first line on disk',
+    });
+    renameSync(accessLog, `${accessLog}.1`);
+    proxy.signal('SIGUSR1');
+    await proxy.waitForLog(/reopening log files/);
+    await waitFor(() => existsSync(accessLog), { what: 'the reopened file' });
+    await proxy.admin('/ready?after');
+    await waitFor(() => readFileSync(accessLog, 'utf8').includes('/ready?after'), {
+      what: 'the line after the reopen in the new file',
+    });
+    expect(readFileSync(`${accessLog}.1`, 'utf8')).not.toContain('/ready?after');
+  });
+
+  it('reports a crashed worker, restarts it, and keeps serving', async () => {
+    const trigger = join(dir, 'crash-now');
+    proxy = await startNuncio(
+      ['-c', defaultConfigPath, '--config-yaml', ADMIN_ON_PORT_0, '--concurrency', '2'],
+      {
+        env: {
+          NODE_OPTIONS: `--import ${crashPreload}`,
+          NUNCIO_TEST_CRASH_THREAD: 'wrk:worker_1',
+          NUNCIO_TEST_CRASH_TRIGGER: trigger,
+        },
+      },
+    );
+    const before = (await threads(proxy)).find((t) => t.name === 'wrk:worker_1');
+    expect(before?.node_thread_id).toBeTypeOf('number');
+
+    writeFileSync(trigger, '');
+    const crash = await proxy.waitForLog(/worker wrk:worker_1 crashed/);
+    expect(crash).toMatchObject({ level: 50, thread: 'main_thread' });
+    expect(String(crash.error)).toBe('crash requested by the test');
+    expect(String(crash.stack)).toContain('crash-worker.mjs');
+    await proxy.waitForLog(/worker wrk:worker_1 restarted/);
+    await proxy.waitForLog(/worker_1 started again \(restart 1\)/);
+
+    const after = await waitFor(async () => {
+      const row = (await threads(proxy as ProxyProcess)).find((t) => t.name === 'wrk:worker_1');
+      return row && row.node_thread_id !== before?.node_thread_id ? row : undefined;
+    });
+    expect(after.role).toBe('worker');
+    expect(threadNames(proxy.pid).filter((t) => t.name === 'wrk:worker_1')).toHaveLength(1);
+    expect((await proxy.admin('/ready')).body.trim()).toBe('LIVE');
+
+    proxy.signal('SIGTERM');
+    expect(await proxy.exited()).toEqual([0, null]);
+  });
+});
