@@ -1,11 +1,12 @@
 /**
- * Reclamation epochs count modulo a multiple of 3 (limbo bags are indexed by epoch % 3, and
- * consecutive epochs must land in different bags even when the count wraps) small enough that
- * (epoch << 1) | 1 stays a positive int32.
+ * Reclamation epochs count modulo 2^30. Limbo bags are indexed by epoch & BAG_MASK: four bags, so
+ * that the bag an epoch reuses held entries four epochs old, always free to go.
  */
-export const EPOCH_MOD = 3 * (1 << 28);
+export const EPOCH_MASK = (1 << 30) - 1;
+export const BAGS = 4;
+export const BAG_MASK = BAGS - 1;
 
-/** How many epochs `later` is after `earlier`, modulo EPOCH_MOD. */
+/** How many epochs `later` is after `earlier`, modulo 2^30. */
 export function epochsBetween(earlier: number, later: number): number {
-  return (later - earlier + EPOCH_MOD) % EPOCH_MOD;
+  return (later - earlier) & EPOCH_MASK;
 }

@@ -10,7 +10,7 @@
 // docs/reference/shared-data.md.
 
 import { freeChain, freeChainToPool } from './block-pool.ts';
-import { EPOCH_MOD, epochsBetween } from './epoch-math.ts';
+import { BAG_MASK, BAGS, EPOCH_MASK, epochsBetween } from './epoch-math.ts';
 import {
   E_LIMBO,
   E_VALUE_LEN,
@@ -28,7 +28,7 @@ import {
 } from './layout.ts';
 import type { StoreMemory } from './store-memory.ts';
 
-/** A writer tries to move the epoch on after every this many entries it retires... */
+/** A writer tries to move the epoch on after every this many entries it retires (power of 2)... */
 const ADVANCE_EVERY = 16;
 /** ...and after every entry with a value this large, which is worth freeing soon. */
 const ADVANCE_FOR_VALUE_BYTES = 8192;
@@ -58,7 +58,7 @@ export function tryAdvance(m: StoreMemory): boolean {
     }
   }
   if (ok) {
-    Atomics.store(i32, G_EPOCH, (Atomics.load(i32, G_EPOCH) + 1) % EPOCH_MOD);
+    Atomics.store(i32, G_EPOCH, (Atomics.load(i32, G_EPOCH) + 1) & EPOCH_MASK);
     // Recorded after the new epoch is visible: a session still open now may hold anything
     // retired so far, and the next advance waits for it.
     snapshotSessions(m, high);
@@ -124,8 +124,8 @@ export function retire(m: StoreMemory, s: number, e: number): void {
   // Read after the unlink (an Atomics.store), so any reader that can still reach `e` announced
   // this epoch or an earlier one.
   const epoch = Atomics.load(i32, G_EPOCH);
-  const bag = epoch % 3;
-  // A bag holding another epoch's entries holds epoch - 3 or older: free to go.
+  const bag = epoch & BAG_MASK;
+  // A bag holding another epoch's entries holds epoch - 4 or older: free to go.
   if (i32[at + S_LIMBO + bag] !== 0 && i32[at + S_LIMBO_EPOCH + bag] !== epoch) {
     freeBag(m, s, bag, false);
   }
@@ -133,12 +133,18 @@ export function retire(m: StoreMemory, s: number, e: number): void {
   i32[m.blockAt(e) + E_LIMBO] = i32[at + S_LIMBO + bag]!;
   i32[at + S_LIMBO + bag] = e;
   i32[at + S_LIMBO_COUNT] = i32[at + S_LIMBO_COUNT]! + 1;
-  const old = (epoch + 1) % 3;
-  if (i32[at + S_LIMBO + old] !== 0 && epochsBetween(i32[at + S_LIMBO_EPOCH + old]!, epoch) >= 2) {
-    freeBag(m, s, old, false);
+  // The bags two and three epochs back are free to go.
+  for (let back = 2; back <= 3; back++) {
+    const old = (epoch - back) & BAG_MASK;
+    if (
+      i32[at + S_LIMBO + old] !== 0 &&
+      epochsBetween(i32[at + S_LIMBO_EPOCH + old]!, epoch) >= 2
+    ) {
+      freeBag(m, s, old, false);
+    }
   }
   if (
-    (++m.retired % ADVANCE_EVERY === 0 ||
+    ((++m.retired & (ADVANCE_EVERY - 1)) === 0 ||
       i32[m.blockAt(e) + E_VALUE_LEN]! > ADVANCE_FOR_VALUE_BYTES) &&
     tryAdvance(m)
   ) {

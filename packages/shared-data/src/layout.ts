@@ -50,12 +50,12 @@ export const S_LOCK = 0;
 export const S_CAS = 1;
 /** How many free block ids the stripe's cache holds. */
 export const S_CACHE_COUNT = 2;
-/** Heads of the stripe's three limbo bags (entries unlinked, waiting for readers to move on). */
+/** Heads of the stripe's four limbo bags (entries unlinked, waiting for readers to move on). */
 export const S_LIMBO = 3;
 /** The epoch each bag's entries were retired in. */
-export const S_LIMBO_EPOCH = 6;
+export const S_LIMBO_EPOCH = 7;
 /** Entries in the stripe's limbo bags. */
-export const S_LIMBO_COUNT = 9;
+export const S_LIMBO_COUNT = 11;
 
 // Per handle (one line each).
 /** 0 free, threadId + 1 while open, DEAD_HANDLE while recovery is reclaiming it. */

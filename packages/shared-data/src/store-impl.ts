@@ -449,9 +449,8 @@ export class SharedDataStoreImpl implements SharedDataStore {
     const m = this.m;
     const i32 = m.i32;
     const at = m.blockAt(e);
-    i32[at + E_CHAIN] = 0;
+    // The chain link and cas are set when the entry is published.
     i32[at + E_HASH] = hash;
-    i32[at + E_CAS] = 0;
     i32[at + E_VM_LEN] = this.vmLen;
     i32[at + E_KEY_LEN] = this.keyLen;
     i32[at + E_VALUE_LEN] = length;

@@ -5,6 +5,7 @@
 // the sweep to rebuild the free lists; tests and admins use it to check the store is sound.
 // Caller holds every stripe lock and the pool lock, so no writer is between two steps.
 
+import { BAGS } from './epoch-math.ts';
 import {
   E_CHAIN,
   E_HASH,
@@ -94,7 +95,7 @@ export function sweep(m: StoreMemory, live: readonly number[], rebuild: boolean)
 
   for (let s = 0; s < m.stripes; s++) {
     let inLimbo = 0;
-    for (let bag = 0; bag < 3; bag++) {
+    for (let bag = 0; bag < BAGS; bag++) {
       for (let e = i32[m.stripeAt(s) + S_LIMBO + bag]!; e !== 0; e = i32[m.blockAt(e) + E_LIMBO]!) {
         if (e < 1 || e >= blocks || marks[e] !== 0) {
           problems.push(`stripe ${s} limbo: bad, repeated or live entry ${e}`);

@@ -1,5 +1,5 @@
 // Threads that die mid-operation: a worker is terminated (no cleanup code runs in it) while it
-// holds a lock, has a value pinned, owns a queue, or at an arbitrary point of a write. The others
+// holds a lock, is in the middle of a read, owns a queue, or at an arbitrary point of a write. The others
 // must never wedge, never see a half-written value, and get all the space back after recovery.
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
