@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  createHostStatsBuffer,
-} from '../src/host-stats.ts';
+import { createHostStatsBuffer } from '../src/host-stats.ts';
 import {
   EdfScheduler,
   Host,
@@ -137,9 +135,9 @@ describe('RING_HASH', () => {
   it('places hosts by xxHash64 of "<address>:<port>_<i>" as Envoy does', () => {
     const only = host('127.0.0.1', 80);
     const lb = new RingHashLoadBalancer([only], 4, 4);
-    const expected = [0, 1, 2, 3].map((i) => xxHash64(`127.0.0.1:80_${i}`)).sort((a, b) =>
-      a < b ? -1 : 1,
-    );
+    const expected = [0, 1, 2, 3]
+      .map((i) => xxHash64(`127.0.0.1:80_${i}`))
+      .sort((a, b) => (a < b ? -1 : 1));
     expect([...lb.hashes]).toEqual(expected);
   });
 
@@ -240,7 +238,13 @@ describe('MAGLEV', () => {
     const before = placements(new MaglevLoadBalancer(list, 65537), KEYS);
     expect(placements(new MaglevLoadBalancer(list, 65537), KEYS)).toEqual(before);
     const removed = (list[1] as Host).addressString;
-    const after = placements(new MaglevLoadBalancer(list.filter((_, i) => i !== 1), 65537), KEYS);
+    const after = placements(
+      new MaglevLoadBalancer(
+        list.filter((_, i) => i !== 1),
+        65537,
+      ),
+      KEYS,
+    );
     let movedOthers = 0;
     for (let i = 0; i < KEYS.length; i++) {
       if (before[i] === removed) expect(after[i]).not.toBe(removed);

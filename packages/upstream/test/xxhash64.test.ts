@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import xxhashWasm from 'xxhash-wasm';
 import { describe, expect, it } from 'vitest';
+import xxhashWasm from 'xxhash-wasm';
 import { xxHash64, xxHash64Bytes } from '../src/index.ts';
 
 describe('xxHash64', () => {
