@@ -1,29 +1,23 @@
 /**
  * The module every `wrk:worker_<i>` thread of the proxy imports (after thread-local storage's):
  * it opens this thread's view of the process's log levels and stats store, takes the thread's
- * access-log ring from the main thread, and closes them again on orderly shutdown.
+ * access-log ring from the main thread, answers the main thread's listener requests, and closes
+ * everything again on orderly shutdown. The listeners themselves arrive through thread-local
+ * storage (see `listeners/worker-listeners.ts`).
  * @packageDocumentation
  */
 import { AccessLogWriter } from '@nuncio/access-log';
 import type { WorkerContext } from '@nuncio/dispatcher';
-import { type ComponentLogger, type LogRegistry, openLogRegistry } from '@nuncio/log';
+import { openLogRegistry } from '@nuncio/log';
 import { StatsStore } from '@nuncio/stats';
-import { MainHandler, type MainHandlers, type ProxyWorkerData } from './server/worker-protocol.ts';
-
-/** What a worker holds for the data path: its loggers, stats and access-log writer. */
-export interface ProxyWorkerState {
-  readonly logs: LogRegistry;
-  readonly log: ComponentLogger;
-  readonly stats: StatsStore;
-  readonly accessLogs: AccessLogWriter;
-}
-
-let state: ProxyWorkerState | null = null;
-
-/** This worker's state, once `init` has run (null on other threads). */
-export function proxyWorkerState(): ProxyWorkerState | null {
-  return state;
-}
+import { workerListenersOnThisThread } from './listeners/worker-listeners.ts';
+import {
+  MainHandler,
+  type MainHandlers,
+  type ProxyWorkerData,
+  WorkerHandler,
+} from './server/worker-protocol.ts';
+import { proxyWorkerState, setProxyWorkerState } from './worker-state.ts';
 
 /** Runs once per worker start (and restart), before the worker counts as started. */
 export async function init(context: WorkerContext<MainHandlers>): Promise<void> {
@@ -35,7 +29,21 @@ export async function init(context: WorkerContext<MainHandlers>): Promise<void> 
   // The ring comes from main at every start: a restarted worker cannot reuse its predecessor's
   // (a ring has exactly one producer), so main retires the old one and hands out a new one.
   const ring = await context.mainDispatcher.call(MainHandler.AccessLogRing, context.index);
-  state = { logs, log, stats, accessLogs: new AccessLogWriter(ring) };
+  setProxyWorkerState({
+    index: context.index,
+    logs,
+    log,
+    stats,
+    accessLogs: new AccessLogWriter(ring),
+  });
+  const dispatcher = context.dispatcher;
+  dispatcher.registerHandler(WorkerHandler.ListenersSettled, () => settledListeners());
+  dispatcher.registerHandler(WorkerHandler.DrainListeners, (options: { timeoutMs: number }) =>
+    drainListeners(options.timeoutMs),
+  );
+  dispatcher.registerHandler(WorkerHandler.StopListeners, () =>
+    workerListenersOnThisThread()?.handler?.stopListeners(),
+  );
   log.info(
     context.restarts === 0
       ? `${context.name} started`
@@ -45,10 +53,22 @@ export async function init(context: WorkerContext<MainHandlers>): Promise<void> 
 
 /** Runs on orderly shutdown: writes out this thread's log lines and gives back its stats slot. */
 export async function shutdown(context: WorkerContext): Promise<void> {
-  const current = state;
-  state = null;
-  if (current === null) return;
-  current.log.debug(`${context.name} exiting`);
-  current.stats.close();
-  await current.logs.close();
+  const state = proxyWorkerState();
+  setProxyWorkerState(null);
+  if (state === null) return;
+  state.log.debug(`${context.name} exiting`);
+  state.stats.close();
+  await state.logs.close();
+}
+
+function settledListeners(): Promise<{ version: number }> {
+  return workerListenersOnThisThread()?.settled() ?? Promise.resolve({ version: 0 });
+}
+
+async function drainListeners(timeoutMs: number): Promise<void> {
+  const handler = workerListenersOnThisThread()?.handler;
+  if (handler == null) return;
+  await Promise.all(
+    handler.listeners().map((listener) => handler.drainListener(listener.name, timeoutMs)),
+  );
 }

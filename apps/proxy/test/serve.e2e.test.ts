@@ -1,10 +1,9 @@
 // The built binary serving: start-up to LIVE, thread names, crash and restart, log reopening and
 // a graceful shutdown that loses nothing.
 import { createSocket, type Socket } from 'node:dgram';
-import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { threadNames, waitFor } from '@nuncio/test-support';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -13,8 +12,6 @@ import {
   type ProxyProcess,
   startNuncio,
 } from './helpers/proxy-process.ts';
-
-const crashPreload = fileURLToPath(new URL('./fixtures/crash-worker.mjs', import.meta.url));
 
 let proxy: ProxyProcess | null = null;
 let dir: string;
@@ -184,40 +181,5 @@ stats_sinks:
       what: 'the line after the reopen in the new file',
     });
     expect(readFileSync(`${accessLog}.1`, 'utf8')).not.toContain('/ready?after');
-  });
-
-  it('reports a crashed worker, restarts it, and keeps serving', async () => {
-    const trigger = join(dir, 'crash-now');
-    proxy = await startNuncio(
-      ['-c', defaultConfigPath, '--config-yaml', ADMIN_ON_PORT_0, '--concurrency', '2'],
-      {
-        env: {
-          NODE_OPTIONS: `--import ${crashPreload}`,
-          NUNCIO_TEST_CRASH_THREAD: 'wrk:worker_1',
-          NUNCIO_TEST_CRASH_TRIGGER: trigger,
-        },
-      },
-    );
-    const before = (await threads(proxy)).find((t) => t.name === 'wrk:worker_1');
-    expect(before?.node_thread_id).toBeTypeOf('number');
-
-    writeFileSync(trigger, '');
-    const crash = await proxy.waitForLog(/worker wrk:worker_1 crashed/);
-    expect(crash).toMatchObject({ level: 50, thread: 'main_thread' });
-    expect(String(crash.error)).toBe('crash requested by the test');
-    expect(String(crash.stack)).toContain('crash-worker.mjs');
-    await proxy.waitForLog(/worker wrk:worker_1 restarted/);
-    await proxy.waitForLog(/worker_1 started again \(restart 1\)/);
-
-    const after = await waitFor(async () => {
-      const row = (await threads(proxy as ProxyProcess)).find((t) => t.name === 'wrk:worker_1');
-      return row && row.node_thread_id !== before?.node_thread_id ? row : undefined;
-    });
-    expect(after.role).toBe('worker');
-    expect(threadNames(proxy.pid).filter((t) => t.name === 'wrk:worker_1')).toHaveLength(1);
-    expect((await proxy.admin('/ready')).body.trim()).toBe('LIVE');
-
-    proxy.signal('SIGTERM');
-    expect(await proxy.exited()).toEqual([0, null]);
   });
 });

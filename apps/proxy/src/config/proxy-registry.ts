@@ -3,6 +3,7 @@ import {
   createConfigRegistry,
   type ExtensionRegistration,
 } from '@nuncio/config';
+import { registerNetworkExtensions } from '@nuncio/network-filter';
 
 const FILE_ACCESS_LOG = 'envoy.extensions.access_loggers.file.v3.FileAccessLog';
 const STDOUT_ACCESS_LOG = 'envoy.extensions.access_loggers.stream.v3.StdoutAccessLog';
@@ -58,10 +59,12 @@ export const statsSinkExtensions: readonly ExtensionRegistration[] = Object.free
 /**
  * The supported subset of the `nuncio` binary: `@nuncio/config`'s core subset, the bootstrap's
  * `stats_sinks`, the access loggers and stats sinks, and every extension the assembled packages
- * provide. A field set in a config and not in here is an error naming its path.
+ * provide (`@nuncio/network-filter`'s echo filter and TLS inspector...). A field set in a config
+ * and not in here is an error naming its path. Every thread builds its own (a registry holds the
+ * extensions' factories, which do not cross threads), always from this same static list.
  */
 export function proxyConfigRegistry(): ConfigRegistry {
-  const registry = createConfigRegistry();
+  const registry = registerNetworkExtensions(createConfigRegistry());
   registry.registerSupportedFields('envoy.config.bootstrap.v3.Bootstrap', ['stats_sinks']);
   registry.registerSupportedFields('envoy.config.metrics.v3.StatsSink', ['name', 'typed_config']);
   for (const extension of [...accessLogExtensions, ...statsSinkExtensions]) {

@@ -39,6 +39,7 @@ import {
   threadLocalWorkerModule,
 } from '@nuncio/thread-local';
 import { startFailedError } from '../errors.ts';
+import { ListenerWiring } from '../listeners/listener-wiring.ts';
 import { versionString } from '../version.ts';
 import { proxyWorkerModule } from '../worker-module-url.ts';
 import { guardDogOptions, statsFlushIntervalMs } from './bootstrap-settings.ts';
@@ -86,6 +87,7 @@ class ServerImpl implements Server {
   private accessLogs: AccessLogManager | null;
   private workers: WorkerPool | null;
   private admin: AdminServer | null;
+  private listeners: ListenerWiring | null;
   private shuttingDown: Promise<number> | null;
   private signalsInstalled: boolean;
   private resolveExited: (code: number) => void;
@@ -115,6 +117,7 @@ class ServerImpl implements Server {
     this.accessLogs = null;
     this.workers = null;
     this.admin = null;
+    this.listeners = null;
     this.shuttingDown = null;
     this.signalsInstalled = false;
     let resolveExited: (code: number) => void = () => {};
@@ -143,7 +146,9 @@ class ServerImpl implements Server {
       await this.step('the stats store', () => this.startStats());
       await this.step('the log registry', () => this.startLogs());
       await this.step('the access-log manager', () => this.startAccessLogs());
+      await this.step('the listeners', () => this.startListenerManager());
       await this.step('the workers', () => this.startWorkers());
+      await this.step('publishing the listeners', () => this.publishListeners());
       await this.step('the admin', () => this.startAdmin());
     } catch (error) {
       await this.rollBack();
@@ -155,14 +160,22 @@ class ServerImpl implements Server {
     this.mainLog().info(`server LIVE: ${this.concurrency} worker(s), admin at ${this.adminUrl}`);
   }
 
-  drainListeners(options: DrainOptions = {}): Promise<void> {
-    // Until listeners are wired in there is nothing to drain; the state still says DRAINING when
-    // the drain is graceful, as Envoy's /drain_listeners?graceful does.
-    if (options.graceful === true) this.info.failHealthcheck(true);
-    this.mainLog().info(
-      `draining listeners${options.graceful === true ? ' gracefully' : ''}: no listener is served yet`,
-    );
-    return Promise.resolve();
+  async drainListeners(options: DrainOptions = {}): Promise<void> {
+    const listeners = this.listeners;
+    const pool = this.workers;
+    if (listeners === null || pool === null) return;
+    if (options.graceful !== true) {
+      // Envoy's /drain_listeners: stop accepting; open connections go on.
+      this.mainLog().info('stopping listeners: no new connections');
+      await listeners.stop(pool);
+      return;
+    }
+    this.info.failHealthcheck(true);
+    this.mainLog().info(`draining listeners for up to ${this.drainTimeMs / 1000} s`);
+    await listeners.drain(pool, this.drainTimeMs);
+    // A worker started again after this must not bind the drained listeners.
+    listeners.forgetListeners();
+    this.mainLog().info('listeners drained');
   }
 
   shutdown(reason = 'shutdown requested'): Promise<number> {
@@ -264,6 +277,29 @@ class ServerImpl implements Server {
     return ring;
   }
 
+  private async startListenerManager(): Promise<void> {
+    const listeners = new ListenerWiring({
+      bootstrap: this.bootstrap,
+      concurrency: this.concurrency,
+      stats: this.stats as StatsStore,
+      dispatcher: this.dispatcher,
+      drainTimeMs: this.drainTimeMs,
+      log: this.logFor('config'),
+    });
+    this.listeners = listeners;
+    await listeners.addStaticListeners();
+    this.serverStats?.setConnectionCount(() =>
+      listeners.workerConnections().reduce((sum, n) => sum + n, 0),
+    );
+  }
+
+  private async publishListeners(): Promise<void> {
+    await (this.listeners as ListenerWiring).publish(
+      this.tls as ThreadLocalInstance,
+      this.workers as WorkerPool,
+    );
+  }
+
   private async startWorkers(): Promise<void> {
     const data: ProxyWorkerData = {
       log: (this.logs as LogRegistry).descriptor(),
@@ -323,9 +359,14 @@ class ServerImpl implements Server {
           this.serverStats?.update();
           stats.mergeHistograms();
         },
-        threads: proxyThreads(workerPoolThreads(pool, { dispatcher: this.dispatcher }), () => [
-          { name: manager.flushThreadName, nodeThreadId: manager.flushThreadId },
-        ]),
+        threads: proxyThreads(
+          workerPoolThreads(pool, {
+            dispatcher: this.dispatcher,
+            activeConnections: (name) => this.connectionsOf(name),
+          }),
+          () => [{ name: manager.flushThreadName, nodeThreadId: manager.flushThreadId }],
+        ),
+        listeners: (this.listeners as ListenerWiring).view(),
         configDump: bootstrapConfigDump(this.bootstrap),
         logging: this.logs as LogRegistry,
         lifecycle: {
@@ -347,6 +388,13 @@ class ServerImpl implements Server {
 
   // --- running -------------------------------------------------------------------------------
 
+  /** Connections a thread owns now, by dispatcher name (`worker_<i>`; main owns none). */
+  private connectionsOf(dispatcher: string): number {
+    const match = /^worker_(\d+)$/.exec(dispatcher);
+    if (match === null || this.listeners === null) return 0;
+    return this.listeners.workerConnections()[Number(match[1])] ?? 0;
+  }
+
   private onCrash(crash: WorkerCrash): void {
     const cause = crash.cause;
     const stack = cause instanceof Error ? cause.stack : undefined;
@@ -357,6 +405,7 @@ class ServerImpl implements Server {
         crash.action === 'restart' ? 'restarting it' : 'it stays down'
       }`,
     );
+    this.listeners?.forgetWorkerConnections(crash.index);
   }
 
   private onRestart(worker: WorkerInfo): void {
@@ -410,7 +459,11 @@ class ServerImpl implements Server {
     const log = this.mainLog();
     log.info(`shutting down (${reason}): draining for up to ${this.drainTimeMs / 1000} s`);
     this.info.failHealthcheck(true);
-    // Until listeners are wired in, there are no connections to wait for.
+    if (this.listeners !== null && this.workers !== null) {
+      // Stop accepting; open connections get the drain time, then the rest are closed.
+      await this.listeners.drain(this.workers, this.drainTimeMs);
+      log.info('listeners drained');
+    }
     this.tls?.shutdownGlobalThreading();
     const report = await this.workers?.shutdown();
     for (const worker of report?.workers ?? []) {
@@ -446,7 +499,7 @@ class ServerImpl implements Server {
     return this.logFor('main');
   }
 
-  private logFor(component: 'main' | 'admin' | 'stats' | 'file'): ComponentLogger {
+  private logFor(component: 'main' | 'admin' | 'config' | 'stats' | 'file'): ComponentLogger {
     if (this.logs === null) return consoleLogger as unknown as ComponentLogger;
     return this.logs.getLogger(component);
   }

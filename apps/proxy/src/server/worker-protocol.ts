@@ -20,3 +20,20 @@ export const MainHandler = {
 export interface MainHandlers {
   [MainHandler.AccessLogRing]: (index: number) => AccessLogThreadHandle;
 }
+
+/** Handler names on every worker. */
+export const WorkerHandler = {
+  /** Resolves once the newest listener snapshot the worker received is applied (bound). */
+  ListenersSettled: 'nuncio.proxy.listenersSettled',
+  /** Drains every listener: stop accepting, wait for connections up to `timeoutMs`, close the rest. */
+  DrainListeners: 'nuncio.proxy.drainListeners',
+  /** Stops accepting on every listener; connections go on. */
+  StopListeners: 'nuncio.proxy.stopListeners',
+} as const;
+
+/** The workers' handlers, as the main thread calls them. */
+export interface WorkerHandlers {
+  [WorkerHandler.ListenersSettled]: () => Promise<{ version: number }>;
+  [WorkerHandler.DrainListeners]: (options: { timeoutMs: number }) => Promise<void>;
+  [WorkerHandler.StopListeners]: () => Promise<void>;
+}
