@@ -32,6 +32,8 @@ import type { StoreMemory } from './store-memory.ts';
 const ADVANCE_EVERY = 16;
 /** ...and after every entry with a value this large, which is worth freeing soon. */
 const ADVANCE_FOR_VALUE_BYTES = 8192;
+/** Most retires between two looks for a moment when no other thread is reading. */
+const MAX_QUIET_BACKOFF = 63;
 
 /**
  * Moves the epoch on if every read session that was open when the epoch last moved has ended.
@@ -103,7 +105,7 @@ export function freeOldBags(m: StoreMemory, s: number, epoch: number, toPool: bo
   const i32 = m.i32;
   const at = m.stripeAt(s);
   let freed = 0;
-  for (let bag = 0; bag < 3; bag++) {
+  for (let bag = 0; bag < BAGS; bag++) {
     if (
       i32[at + S_LIMBO + bag] !== 0 &&
       epochsBetween(i32[at + S_LIMBO_EPOCH + bag]!, epoch) >= 2
@@ -115,10 +117,47 @@ export function freeOldBags(m: StoreMemory, s: number, epoch: number, toPool: bo
 }
 
 /**
- * Puts entry `e`, just unlinked from stripe `s` (lock held), into the stripe's bag for the
- * current epoch, freeing the bags readers can no longer be in, and now and then moves the epoch on.
+ * Whether no other thread is in a read session now. Called after an unlink: a session that could
+ * have reached the unlinked entry began before the unlink, so if every other thread's counter is
+ * even now, each such session has ended (its closing store is what this load reads, which orders
+ * all its reads before whatever follows here).
+ */
+function noOtherReader(m: StoreMemory): boolean {
+  const i32 = m.i32;
+  const high = Atomics.load(i32, G_HANDLE_HIGH);
+  const self = m.threadId + 1;
+  for (let h = 0; h < high; h++) {
+    const at = m.handlesAt + h * LINE_WORDS;
+    if (
+      (Atomics.load(i32, at + HD_READ_SEQ) & 1) !== 0 &&
+      Atomics.load(i32, at + HD_STATE) !== self
+    ) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * Retires entry `e`, just unlinked from stripe `s` (lock held). If no other thread is reading it
+ * is freed at once (the block then goes straight back into use, still in cache); otherwise it goes
+ * into the stripe's bag for the current epoch, the bags readers can no longer be in are freed,
+ * and now and then the epoch is moved on.
  */
 export function retire(m: StoreMemory, s: number, e: number): void {
+  // While other threads keep reading, looking costs more than it saves: look less often.
+  if (m.quietCheckSkip === 0) {
+    if (noOtherReader(m)) {
+      m.quietCheckBackoff = 0;
+      freeChain(m, s, e);
+      return;
+    }
+    m.quietCheckBackoff =
+      m.quietCheckBackoff < MAX_QUIET_BACKOFF ? m.quietCheckBackoff * 2 + 1 : MAX_QUIET_BACKOFF;
+    m.quietCheckSkip = m.quietCheckBackoff;
+  } else {
+    m.quietCheckSkip--;
+  }
   const i32 = m.i32;
   const at = m.stripeAt(s);
   // Read after the unlink (an Atomics.store), so any reader that can still reach `e` announced

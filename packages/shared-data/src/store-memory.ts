@@ -71,6 +71,9 @@ export class StoreMemory {
   prevEntry: number;
   /** Entries this handle has retired (paces its attempts to move the epoch on). */
   retired: number;
+  /** Retires left before the next look for no other reader, and the current spacing of looks. */
+  quietCheckSkip: number;
+  quietCheckBackoff: number;
 
   constructor(buffer: SharedArrayBuffer, layout: Layout, threadId: number) {
     this.buffer = buffer;
@@ -100,6 +103,8 @@ export class StoreMemory {
     this.scratch = new Uint8Array(MAX_VM_ID_BYTES + MAX_KEY_BYTES);
     this.prevEntry = 0;
     this.retired = 0;
+    this.quietCheckSkip = 0;
+    this.quietCheckBackoff = 0;
   }
 
   /** Word index of block `b`. */
