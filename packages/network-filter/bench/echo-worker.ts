@@ -24,6 +24,8 @@ export interface EchoWorkerHandlers {
   port(): number;
   /** Bytes held now by the open connections (buffers and socket queues). */
   held(): number;
+  /** Milliseconds this worker's event loop has been busy since it started. */
+  busy(): number;
 }
 
 let handler: ConnectionHandler | null = null;
@@ -50,7 +52,8 @@ export async function init(context: WorkerContext): Promise<void> {
     });
     port = info.address.port;
   } else {
-    server = createServer({ allowHalfOpen: true }, (socket) => {
+    // TCP_NODELAY as on Nuncio's sockets (Envoy's default), so both sides send alike.
+    server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
       sockets.add(socket);
       socket.on('close', () => sockets.delete(socket));
       socket.on('error', () => socket.destroy());
@@ -60,6 +63,7 @@ export async function init(context: WorkerContext): Promise<void> {
     port = (server.address() as { port: number }).port;
   }
   context.dispatcher.registerHandler('port', () => port);
+  context.dispatcher.registerHandler('busy', () => performance.eventLoopUtilization().active);
   context.dispatcher.registerHandler('held', () => {
     let total = 0;
     for (const connection of connections) {
