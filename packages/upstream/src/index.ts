@@ -80,10 +80,11 @@ export {
   type TcpPoolCallbacks,
 } from './tcp-conn-pool.ts';
 export type { ThreadLocalCluster } from './thread-local-cluster.ts';
-export type {
-  ClusterUpdateCallbacks,
-  ClusterUpdateCallbacksHandle,
-  ThreadLocalClusterManager,
+export {
+  CLUSTER_MANAGER_SINGLETON,
+  type ClusterUpdateCallbacks,
+  type ClusterUpdateCallbacksHandle,
+  type ThreadLocalClusterManager,
 } from './thread-local-cluster-manager.ts';
 export {
   type ThreadLocalClusterManagerArgs,

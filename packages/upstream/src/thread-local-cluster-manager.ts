@@ -31,3 +31,10 @@ export interface ThreadLocalClusterManager {
   /** Registers callbacks for cluster changes on this worker. */
   addClusterUpdateCallbacks(callbacks: ClusterUpdateCallbacks): ClusterUpdateCallbacksHandle;
 }
+
+/**
+ * The name under which an assembler hands each worker's {@link ThreadLocalClusterManager} to
+ * network filter factories (`FactoryContext.getSingleton`), as Envoy's factories reach the
+ * cluster manager through their context. The TCP proxy looks it up by this name.
+ */
+export const CLUSTER_MANAGER_SINGLETON = 'envoy.cluster_manager';
