@@ -10,6 +10,7 @@ import { AccessLogWriter } from '@nuncio/access-log';
 import type { WorkerContext } from '@nuncio/dispatcher';
 import { openLogRegistry } from '@nuncio/log';
 import { StatsStore } from '@nuncio/stats';
+import { provideStatsStore } from '@nuncio/upstream';
 import { workerListenersOnThisThread } from './listeners/worker-listeners.ts';
 import {
   MainHandler,
@@ -26,6 +27,8 @@ export async function init(context: WorkerContext<MainHandlers>): Promise<void> 
   const log = logs.getLogger('main');
   const statsLog = logs.getLogger('stats');
   const stats = StatsStore.open(data.stats, { logger: { warn: (m) => statsLog.warn(m) } });
+  // The thread-local clusters record into this view of the store instead of opening another.
+  provideStatsStore(stats);
   // The ring comes from main at every start: a restarted worker cannot reuse its predecessor's
   // (a ring has exactly one producer), so main retires the old one and hands out a new one.
   const ring = await context.mainDispatcher.call(MainHandler.AccessLogRing, context.index);

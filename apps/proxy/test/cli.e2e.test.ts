@@ -26,7 +26,7 @@ beforeAll(() => {
       '  clusters:',
       '  - name: ""',
       '  - name: b',
-      '    lb_policy: MAGLEV',
+      '    type: EDS',
       '',
     ].join('\n'),
   );
@@ -90,7 +90,7 @@ describe('nuncio (built binary)', () => {
       ),
       expect.stringMatching(
         new RegExp(
-          `^${badConfig}:7:\\d+: static_resources\\.clusters\\[1\\]\\.lb_policy: .*MAGLEV`,
+          `^${badConfig}:7:\\d+: static_resources\\.clusters\\[1\\]\\.type: .*EDS`,
         ),
       ),
       `configuration '${badConfig}': 3 problems`,

@@ -97,6 +97,32 @@ describe('nuncio serving the default config', () => {
     expect(stats).toContain('server.concurrency: 2');
   });
 
+  it('serves the static clusters in /clusters, with their hosts', async () => {
+    proxy = await startNuncio([
+      '-c',
+      defaultConfigPath,
+      '--config-yaml',
+      `${ADMIN_ON_PORT_0}
+static_resources:
+  clusters:
+  - name: backend
+    type: STATIC
+    lb_policy: LEAST_REQUEST
+    load_assignment:
+      cluster_name: backend
+      endpoints:
+      - lb_endpoints:
+        - endpoint: {address: {socket_address: {address: 127.0.0.1, port_value: 1}}}
+        - endpoint: {address: {socket_address: {address: 127.0.0.1, port_value: 2}}}`,
+      '--concurrency',
+      '1',
+    ]);
+    await proxy.waitForLog(/^cluster 'backend': STATIC, LEAST_REQUEST, 2 endpoint\(s\)$/);
+    const clusters = (await proxy.admin('/clusters')).body;
+    expect(clusters).toContain('backend::127.0.0.1:1::health_flags::healthy');
+    expect(clusters).toContain('backend::127.0.0.1:2::health_flags::healthy');
+  });
+
   it('on SIGTERM writes every access-log line, flushes stats to the sinks, and exits 0', async () => {
     const statsd: Socket = createSocket('udp4');
     const datagrams: string[] = [];

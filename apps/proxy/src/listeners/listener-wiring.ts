@@ -10,7 +10,12 @@ import {
   type ListenerSnapshot,
 } from '@nuncio/network-filter';
 import type { StatsStore } from '@nuncio/stats';
-import type { Slot, ThreadLocalInstance } from '@nuncio/thread-local';
+import { getSlot, type Slot, type SlotRef, type ThreadLocalInstance } from '@nuncio/thread-local';
+import {
+  CLUSTER_MANAGER_SINGLETON,
+  type ClusterManagerSnapshot,
+  type ThreadLocalClusterManager,
+} from '@nuncio/upstream';
 import { proxyConfigRegistry } from '../config/proxy-registry.ts';
 import { WorkerHandler, type WorkerHandlers } from '../server/worker-protocol.ts';
 import { type WorkerListeners, workerListeners } from './worker-listeners.ts';
@@ -24,6 +29,8 @@ export interface ListenerWiringOptions {
   /** `--drain-time-s` in milliseconds. */
   readonly drainTimeMs: number;
   readonly log: ComponentLogger;
+  /** The cluster manager's slot, for filters that reach clusters (the TCP proxy). */
+  readonly clusterManager: SlotRef<ThreadLocalClusterManager, ClusterManagerSnapshot>;
 }
 
 /**
@@ -43,6 +50,8 @@ export class ListenerWiring {
       concurrency: options.concurrency,
       scope: options.stats,
       dispatcher: options.dispatcher,
+      // Main's own thread-local clusters: a filter's config check can see which clusters exist.
+      singletons: { [CLUSTER_MANAGER_SINGLETON]: getSlot(options.clusterManager).get() },
     });
     this.slot = null;
   }
@@ -75,9 +84,10 @@ export class ListenerWiring {
    * worker has bound them; rejects with the first worker's failure (a port in use...).
    */
   async publish(tls: ThreadLocalInstance, pool: WorkerPool): Promise<void> {
-    const slot = tls
-      .allocateSlot<WorkerListeners, ListenerSnapshot>()
-      .set(workerListeners, { drainTimeoutMs: this.options.drainTimeMs });
+    const slot = tls.allocateSlot<WorkerListeners, ListenerSnapshot>().set(workerListeners, {
+      drainTimeoutMs: this.options.drainTimeMs,
+      clusterManager: this.options.clusterManager,
+    });
     this.slot = slot as unknown as Slot<WorkerListeners, ListenerSnapshot>;
     const version = this.slot.publish(this.manager.snapshot());
     await this.slot.whenApplied(version);

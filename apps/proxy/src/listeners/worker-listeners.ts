@@ -9,7 +9,17 @@ import {
   createConnectionHandler,
   type ListenerSnapshot,
 } from '@nuncio/network-filter';
-import { defineThreadLocal, type ThreadLocalObject } from '@nuncio/thread-local';
+import {
+  defineThreadLocal,
+  getSlot,
+  type SlotRef,
+  type ThreadLocalObject,
+} from '@nuncio/thread-local';
+import {
+  CLUSTER_MANAGER_SINGLETON,
+  type ClusterManagerSnapshot,
+  type ThreadLocalClusterManager,
+} from '@nuncio/upstream';
 import { proxyConfigRegistry } from '../config/proxy-registry.ts';
 import { proxyWorkerState } from '../worker-state.ts';
 
@@ -17,6 +27,8 @@ import { proxyWorkerState } from '../worker-state.ts';
 export interface WorkerListenersArgs {
   /** How long a listener removed by a snapshot drains before its connections are closed. */
   readonly drainTimeoutMs: number;
+  /** The cluster manager's slot: each worker's thread-local clusters, for the TCP proxy. */
+  readonly clusterManager: SlotRef<ThreadLocalClusterManager, ClusterManagerSnapshot>;
 }
 
 /** One thread's listeners: none on the main thread, a connection handler on each worker. */
@@ -37,6 +49,9 @@ export class WorkerListeners implements ThreadLocalObject<ListenerSnapshot> {
             workerIndex: state.index,
             scope: state.stats,
             drainTimeoutMs: args.drainTimeoutMs,
+            // Filters reach the worker's clusters by name, as Envoy's factories reach the cluster
+            // manager through their context; that slot was set before this one, so it is here.
+            singletons: { [CLUSTER_MANAGER_SINGLETON]: getSlot(args.clusterManager).get() },
           });
     this.applied = Promise.resolve();
     this.appliedVersion = 0;

@@ -38,6 +38,7 @@ import {
   type ThreadLocalInstance,
   threadLocalWorkerModule,
 } from '@nuncio/thread-local';
+import { type ClusterInput, type ClusterManager, createClusterManager } from '@nuncio/upstream';
 import { startFailedError } from '../errors.ts';
 import { ListenerWiring } from '../listeners/listener-wiring.ts';
 import { versionString } from '../version.ts';
@@ -88,6 +89,7 @@ class ServerImpl implements Server {
   private workers: WorkerPool | null;
   private admin: AdminServer | null;
   private listeners: ListenerWiring | null;
+  private clusters: ClusterManager | null;
   private shuttingDown: Promise<number> | null;
   private signalsInstalled: boolean;
   private resolveExited: (code: number) => void;
@@ -118,6 +120,7 @@ class ServerImpl implements Server {
     this.workers = null;
     this.admin = null;
     this.listeners = null;
+    this.clusters = null;
     this.shuttingDown = null;
     this.signalsInstalled = false;
     let resolveExited: (code: number) => void = () => {};
@@ -146,8 +149,10 @@ class ServerImpl implements Server {
       await this.step('the stats store', () => this.startStats());
       await this.step('the log registry', () => this.startLogs());
       await this.step('the access-log manager', () => this.startAccessLogs());
+      await this.step('the cluster manager', () => this.startClusterManager());
       await this.step('the listeners', () => this.startListenerManager());
       await this.step('the workers', () => this.startWorkers());
+      await this.step('publishing the clusters', () => this.clusters?.whenApplied());
       await this.step('publishing the listeners', () => this.publishListeners());
       await this.step('the admin', () => this.startAdmin());
     } catch (error) {
@@ -277,8 +282,38 @@ class ServerImpl implements Server {
     return ring;
   }
 
+  private async startClusterManager(): Promise<void> {
+    const clusters = createClusterManager({
+      threadLocal: this.tls as ThreadLocalInstance,
+      stats: this.stats as StatsStore,
+      dispatcher: this.dispatcher,
+    });
+    this.clusters = clusters;
+    this.undo.push(() => clusters.shutdown());
+    const log = this.logFor('upstream');
+    const configured = this.bootstrap.staticResources?.clusters ?? [];
+    for (const [i, cluster] of configured.entries()) {
+      try {
+        await clusters.addOrUpdateCluster(cluster as unknown as ClusterInput);
+      } catch (error) {
+        throw new Error(
+          `static_resources.clusters[${i}] ('${cluster.name}'): ${(error as Error).message}`,
+          { cause: error },
+        );
+      }
+      const config = clusters.clusterConfig(cluster.name);
+      if (config !== undefined) {
+        log.info(
+          `cluster '${config.name}': ${config.type}, ${config.lbPolicy}, ${config.endpoints.length} endpoint(s)`,
+        );
+      }
+    }
+    log.info(`cm init: all clusters initialized (${configured.length})`);
+  }
+
   private async startListenerManager(): Promise<void> {
     const listeners = new ListenerWiring({
+      clusterManager: (this.clusters as ClusterManager).slotRef,
       bootstrap: this.bootstrap,
       concurrency: this.concurrency,
       stats: this.stats as StatsStore,
@@ -367,6 +402,7 @@ class ServerImpl implements Server {
           () => [{ name: manager.flushThreadName, nodeThreadId: manager.flushThreadId }],
         ),
         listeners: (this.listeners as ListenerWiring).view(),
+        clusters: this.clusters as ClusterManager,
         configDump: bootstrapConfigDump(this.bootstrap),
         logging: this.logs as LogRegistry,
         lifecycle: {
@@ -470,6 +506,7 @@ class ServerImpl implements Server {
       if (worker.outcome !== 'exited') log.warn(`${worker.name} did not exit in time: terminated`);
     }
     this.rings.clear();
+    this.clusters?.shutdown();
     this.stopStatsTimer();
     // Nothing handed over is lost: every access-log line is written, every sink gets a last flush.
     await this.flushStats();
@@ -499,7 +536,9 @@ class ServerImpl implements Server {
     return this.logFor('main');
   }
 
-  private logFor(component: 'main' | 'admin' | 'config' | 'stats' | 'file'): ComponentLogger {
+  private logFor(
+    component: 'main' | 'admin' | 'config' | 'stats' | 'file' | 'upstream',
+  ): ComponentLogger {
     if (this.logs === null) return consoleLogger as unknown as ComponentLogger;
     return this.logs.getLogger(component);
   }
