@@ -323,8 +323,9 @@ export async function queueProducer(
 }
 
 /**
- * Holds the tick plugin on this worker until its "ticks" counter reaches `expected`, then for
- * `settleMs` more; returns the counter at both moments.
+ * Holds the tick plugin on this worker until its "ticks" counter reaches `expected` (and, with
+ * `httpCallPort`, until as many of its calls were answered), then for `settleMs` more; returns
+ * the counters at both moments.
  */
 export async function ticker(
   descriptor: WasmPluginDescriptor,
@@ -332,19 +333,24 @@ export async function ticker(
   stats: StatsStoreDescriptor,
   expected: number,
   settleMs: number,
-): Promise<{ reached: number; afterSettle: number }> {
-  const env = environment(store, stats);
+  httpCallPort?: number,
+): Promise<{ reached: number; afterSettle: number; answered: number }> {
+  const env = environment(store, stats, httpCallPort);
   const cache = new WasmPluginCache(env);
   const plugin = cache.getOrCreate(descriptor);
   const vmId = descriptor.plugin.vmId;
-  const ticks = () => Number(env.sharedData.getString(vmId, 'ticks').value ?? 0);
-  await waitFor(() => ticks() >= expected, { timeoutMs: 15_000, what: `${expected} ticks` });
-  const reached = ticks();
+  const read = (key: string) => Number(env.sharedData.getString(vmId, key).value ?? 0);
+  const answersExpected = httpCallPort === undefined ? 0 : expected;
+  await waitFor(() => read('ticks') >= expected && read('calls_answered') >= answersExpected, {
+    timeoutMs: 15_000,
+    what: `${expected} ticks`,
+  });
+  const reached = read('ticks');
   await new Promise((resolve) => setTimeout(resolve, settleMs));
-  const afterSettle = ticks();
+  const result = { reached, afterSettle: read('ticks'), answered: read('calls_answered') };
   plugin.release();
   await closeEnvironment(env, cache);
-  return { reached, afterSettle };
+  return result;
 }
 
 /** One step of a TCP stream driven through the stream interface. */

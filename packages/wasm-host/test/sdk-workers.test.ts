@@ -1,9 +1,11 @@
 // Go and Rust SDK plugins across real worker threads: shared data with compare-and-swap under
 // contention from two workers started together, a shared queue between two plugins on two
-// workers, ticks on a worker's dispatcher, and a Go panic / Rust trap failing one stream on one
-// worker (closed, or open with fail_open) while the next stream and the other worker go on.
+// workers, ticks on a worker's dispatcher (with http_calls from the root context), and a Go
+// panic / Rust trap failing one stream on one worker (closed, or open with fail_open) while the
+// next stream and the other worker go on.
+import { createServer, type Server } from 'node:http';
 import { runInWorker } from '@nuncio/test-support';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FilterHeadersStatus, StreamType } from '../src/index.ts';
 import { MainThreadPlugins, SDKS, sdkPluginOptions } from './sdk-plugins.ts';
 import type { ExchangeResult, RequestSpec } from './sdk-scenarios.ts';
@@ -12,11 +14,29 @@ import { mainEnvironment } from './support/helpers.ts';
 const scenarios = new URL('./sdk-scenarios.ts', import.meta.url);
 const WORKER = { timeoutMs: 40_000 };
 
+// The "backend" cluster of the plugins' http_calls; records the paths it was asked for.
+let server: Server;
+let port = 0;
+const calls: string[] = [];
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    calls.push(req.url ?? '');
+    res.end('tock');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  port = (server.address() as { port: number }).port;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
 for (const sdk of SDKS) {
   describe(`${sdk.title} plugins across worker threads`, () => {
     let main: MainThreadPlugins;
     beforeEach(() => {
       main = new MainThreadPlugins(mainEnvironment());
+      calls.length = 0;
     });
     afterEach(() => main.release());
 
@@ -105,6 +125,25 @@ for (const sdk of SDKS) {
         // 300 ms is thirty periods: a timer left running would have ticked again.
         expect(ticks.afterSettle).toBe(3);
         expect(main.shared(vmId, 'ticks')).toBe('3');
+      },
+    );
+
+    it.skipIf(!sdk.available)(
+      'dispatches http_calls from the root context on each tick and gets every answer there',
+      async () => {
+        const vmId = `${sdk.sdk}-tick-call`;
+        const plugin = main.load(
+          sdkPluginOptions(sdk, 'tick', { vmId, configuration: '10 3 backend' }),
+        );
+        const ticks = await runInWorker<{ reached: number; answered: number }>(
+          scenarios,
+          'ticker',
+          [plugin, ...main.stores(), 3, 0, port],
+          WORKER,
+        );
+        expect(ticks.reached).toBe(3);
+        expect(ticks.answered).toBe(3);
+        expect(calls.filter((path) => path === '/tick')).toHaveLength(3);
       },
     );
 
