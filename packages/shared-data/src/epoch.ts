@@ -126,7 +126,9 @@ function noOtherReader(m: StoreMemory): boolean {
   const i32 = m.i32;
   const high = Atomics.load(i32, G_HANDLE_HIGH);
   const self = m.threadId + 1;
+  const own = m.handle - 1;
   for (let h = 0; h < high; h++) {
+    if (h === own) continue;
     const at = m.handlesAt + h * LINE_WORDS;
     if (
       (Atomics.load(i32, at + HD_READ_SEQ) & 1) !== 0 &&
