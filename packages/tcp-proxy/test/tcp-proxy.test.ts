@@ -54,7 +54,7 @@ describe.each([1, 2])('proxying to an echo upstream on %i worker(s)', (concurren
       const counts = [0, 1].map((i) =>
         harness.counter(`listener.127.0.0.1_${harness.port}.worker_${i}.downstream_cx_total`),
       );
-      expect(counts[0] + counts[1]).toBe(8);
+      expect((counts[0] ?? 0) + (counts[1] ?? 0)).toBe(8);
     }
   });
 });
