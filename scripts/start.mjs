@@ -26,12 +26,15 @@ const build = spawnSync(
 if (build.status !== 0) process.exit(build.status ?? 1);
 
 const args = process.argv.slice(2);
-const proxyArgs = args.length > 0 ? args : ['-c', defaultConfig];
+// On the bundled config, access-log lines are written every second instead of Envoy's 10 s, so
+// the line of each `curl` shows up while one watches.
+const proxyArgs =
+  args.length > 0 ? args : ['-c', defaultConfig, '--file-flush-interval-msec', '1000'];
 if (args.length === 0) {
   console.log(`Starting nuncio on ${defaultConfig}`);
-  console.log('  admin:     curl localhost:9901/ready   curl localhost:9901/threads');
-  console.log('  not yet:   the TCP proxy listener on 10000 (waits on the TCP proxy filter)');
-  console.log('  stop with Ctrl-C (drains, then exits)');
+  console.log('  through the proxy:  curl localhost:10000/ready    (TCP proxy to the admin)');
+  console.log('  the admin:          curl localhost:9901/threads');
+  console.log('  stop with Ctrl-C (drains, flushes the logs, exits)');
 }
 const proxy = spawn(process.execPath, [proxyBin, ...proxyArgs], { stdio: 'inherit', cwd: root });
 // Ctrl-C reaches the proxy itself (same process group); a signal sent to this script alone is

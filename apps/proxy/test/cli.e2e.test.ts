@@ -89,9 +89,7 @@ describe('nuncio (built binary)', () => {
         new RegExp(`^${badConfig}:5:\\d+: static_resources\\.clusters\\[0\\]\\.name: `),
       ),
       expect.stringMatching(
-        new RegExp(
-          `^${badConfig}:7:\\d+: static_resources\\.clusters\\[1\\]\\.type: .*EDS`,
-        ),
+        new RegExp(`^${badConfig}:7:\\d+: static_resources\\.clusters\\[1\\]\\.type: .*EDS`),
       ),
       `configuration '${badConfig}': 3 problems`,
     ]);

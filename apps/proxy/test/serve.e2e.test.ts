@@ -8,7 +8,7 @@ import { threadNames, waitFor } from '@nuncio/test-support';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   ADMIN_ON_PORT_0,
-  defaultConfigPath,
+  defaultConfigOnFreePorts,
   type ProxyProcess,
   startNuncio,
 } from './helpers/proxy-process.ts';
@@ -55,7 +55,7 @@ describe('nuncio serving the default config', () => {
   it('reaches LIVE with workers named wrk:worker_<i>, in /proc and in /threads', async () => {
     proxy = await startNuncio([
       '-c',
-      defaultConfigPath,
+      (await defaultConfigOnFreePorts(dir)).path,
       '--config-yaml',
       ADMIN_ON_PORT_0,
       '--concurrency',
@@ -100,7 +100,7 @@ describe('nuncio serving the default config', () => {
   it('serves the static clusters in /clusters, with their hosts', async () => {
     proxy = await startNuncio([
       '-c',
-      defaultConfigPath,
+      (await defaultConfigOnFreePorts(dir)).path,
       '--config-yaml',
       `${ADMIN_ON_PORT_0}
 static_resources:
@@ -133,7 +133,7 @@ static_resources:
       const accessLog = join(dir, 'sigterm-access.log');
       proxy = await startNuncio([
         '-c',
-        defaultConfigPath,
+        (await defaultConfigOnFreePorts(dir)).path,
         '--config-yaml',
         `${accessLogYaml(accessLog)}
 stats_flush_interval: 299s
@@ -171,7 +171,7 @@ stats_sinks:
   it('POST /quitquitquit shuts down and exits 0', async () => {
     proxy = await startNuncio([
       '-c',
-      defaultConfigPath,
+      (await defaultConfigOnFreePorts(dir)).path,
       '--config-yaml',
       ADMIN_ON_PORT_0,
       '--concurrency',
@@ -186,7 +186,7 @@ stats_sinks:
     const accessLog = join(dir, 'reopen-access.log');
     proxy = await startNuncio([
       '-c',
-      defaultConfigPath,
+      (await defaultConfigOnFreePorts(dir)).path,
       '--config-yaml',
       accessLogYaml(accessLog),
       '--concurrency',

@@ -1,3 +1,4 @@
+import type { AccessLogManager } from '@nuncio/access-log';
 import type { ListenerManagerView, ListenerStatus } from '@nuncio/admin';
 import type { Bootstrap } from '@nuncio/config';
 import type { Dispatcher, RemoteDispatcher, WorkerPool } from '@nuncio/dispatcher';
@@ -10,6 +11,11 @@ import {
   type ListenerSnapshot,
 } from '@nuncio/network-filter';
 import type { StatsStore } from '@nuncio/stats';
+import {
+  type AccessLogSpecTable,
+  prepareAccessLogs,
+  tcpProxyAccessLogConfigs,
+} from '@nuncio/tcp-proxy';
 import { getSlot, type Slot, type SlotRef, type ThreadLocalInstance } from '@nuncio/thread-local';
 import {
   CLUSTER_MANAGER_SINGLETON,
@@ -31,6 +37,8 @@ export interface ListenerWiringOptions {
   readonly log: ComponentLogger;
   /** The cluster manager's slot, for filters that reach clusters (the TCP proxy). */
   readonly clusterManager: SlotRef<ThreadLocalClusterManager, ClusterManagerSnapshot>;
+  /** Opens the files of the filters' `access_log` entries, here on main. */
+  readonly accessLogManager: AccessLogManager;
 }
 
 /**
@@ -42,6 +50,7 @@ export class ListenerWiring {
   readonly manager: ListenerManager;
   private readonly options: ListenerWiringOptions;
   private slot: Slot<WorkerListeners, ListenerSnapshot> | null;
+  private accessLogs: AccessLogSpecTable;
 
   constructor(options: ListenerWiringOptions) {
     this.options = options;
@@ -54,6 +63,7 @@ export class ListenerWiring {
       singletons: { [CLUSTER_MANAGER_SINGLETON]: getSlot(options.clusterManager).get() },
     });
     this.slot = null;
+    this.accessLogs = { entries: [] };
   }
 
   /**
@@ -72,6 +82,12 @@ export class ListenerWiring {
         );
       }
     }
+    // The filters' access-log files are opened here, so a bad path fails the start (as in
+    // Envoy); the workers get plain specs and bind them to their own rings.
+    this.accessLogs = prepareAccessLogs(
+      this.options.accessLogManager,
+      tcpProxyAccessLogConfigs(listeners as unknown as ListenerInput[]),
+    );
     for (const summary of this.manager.listeners()) {
       const chains = `${summary.filterChains} filter chain(s)${summary.defaultFilterChain ? ' and a default chain' : ''}`;
       this.options.log.info(`listener '${summary.name}' on ${summary.addressString}: ${chains}`);
@@ -87,6 +103,7 @@ export class ListenerWiring {
     const slot = tls.allocateSlot<WorkerListeners, ListenerSnapshot>().set(workerListeners, {
       drainTimeoutMs: this.options.drainTimeMs,
       clusterManager: this.options.clusterManager,
+      accessLogs: this.accessLogs,
     });
     this.slot = slot as unknown as Slot<WorkerListeners, ListenerSnapshot>;
     const version = this.slot.publish(this.manager.snapshot());

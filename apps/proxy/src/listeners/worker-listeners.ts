@@ -10,6 +10,11 @@ import {
   type ListenerSnapshot,
 } from '@nuncio/network-filter';
 import {
+  ACCESS_LOG_RESOLVER_SINGLETON,
+  type AccessLogSpecTable,
+  createAccessLogResolver,
+} from '@nuncio/tcp-proxy';
+import {
   defineThreadLocal,
   getSlot,
   type SlotRef,
@@ -29,6 +34,8 @@ export interface WorkerListenersArgs {
   readonly drainTimeoutMs: number;
   /** The cluster manager's slot: each worker's thread-local clusters, for the TCP proxy. */
   readonly clusterManager: SlotRef<ThreadLocalClusterManager, ClusterManagerSnapshot>;
+  /** The filters' access logs, opened on main: each worker binds them to its own ring. */
+  readonly accessLogs: AccessLogSpecTable;
 }
 
 /** One thread's listeners: none on the main thread, a connection handler on each worker. */
@@ -51,7 +58,13 @@ export class WorkerListeners implements ThreadLocalObject<ListenerSnapshot> {
             drainTimeoutMs: args.drainTimeoutMs,
             // Filters reach the worker's clusters by name, as Envoy's factories reach the cluster
             // manager through their context; that slot was set before this one, so it is here.
-            singletons: { [CLUSTER_MANAGER_SINGLETON]: getSlot(args.clusterManager).get() },
+            singletons: {
+              [CLUSTER_MANAGER_SINGLETON]: getSlot(args.clusterManager).get(),
+              [ACCESS_LOG_RESOLVER_SINGLETON]: createAccessLogResolver(
+                state.accessLogs,
+                args.accessLogs,
+              ),
+            },
           });
     this.applied = Promise.resolve();
     this.appliedVersion = 0;

@@ -314,6 +314,7 @@ class ServerImpl implements Server {
   private async startListenerManager(): Promise<void> {
     const listeners = new ListenerWiring({
       clusterManager: (this.clusters as ClusterManager).slotRef,
+      accessLogManager: this.accessLogs as AccessLogManager,
       bootstrap: this.bootstrap,
       concurrency: this.concurrency,
       stats: this.stats as StatsStore,

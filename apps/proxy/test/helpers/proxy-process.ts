@@ -2,11 +2,11 @@
 // runs it. NODE_OPTIONS is cleared so that the child resolves @nuncio/* to the packages' dist/,
 // not to their sources as the test runner does.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { waitFor, withTimeout } from '@nuncio/test-support';
+import { freePort, waitFor, withTimeout } from '@nuncio/test-support';
 
 export const appDir = fileURLToPath(new URL('../..', import.meta.url));
 export const binPath = join(appDir, 'dist', 'main.js');
@@ -14,6 +14,25 @@ export const defaultConfigPath = join(appDir, 'config', 'default.yaml');
 
 /** `--config-yaml` that moves the admin to a port the OS picks. */
 export const ADMIN_ON_PORT_0 = 'admin: {address: {socket_address: {port_value: 0}}}';
+
+/**
+ * The bundled default config as it is, but on free ports instead of its fixed 9901 (admin) and
+ * 10000 (TCP proxy listener), written into `dir`. Returns its path and the ports.
+ */
+export async function defaultConfigOnFreePorts(
+  dir: string,
+): Promise<{ path: string; adminPort: number; proxyPort: number }> {
+  const adminPort = await freePort();
+  const proxyPort = await freePort();
+  const path = join(dir, `default-${adminPort}.yaml`);
+  writeFileSync(
+    path,
+    readFileSync(defaultConfigPath, 'utf8')
+      .replaceAll('port_value: 9901', `port_value: ${adminPort}`)
+      .replaceAll('port_value: 10000', `port_value: ${proxyPort}`),
+  );
+  return { path, adminPort, proxyPort };
+}
 
 /** What a finished `nuncio` run printed and how it ended. */
 export interface RunResult {

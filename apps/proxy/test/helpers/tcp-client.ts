@@ -22,6 +22,7 @@ export class TcpClient {
     this.closed = new Promise((resolve) =>
       socket.once('close', () => {
         this.isClosed = true;
+        this.waiter?.();
         resolve();
       }),
     );
@@ -45,10 +46,15 @@ export class TcpClient {
     return this.isClosed;
   }
 
-  /** Writes `data` and resolves with the next `data.length` bytes received. */
+  /**
+   * Writes `data` and resolves with the next `data.length` bytes received; rejects when the
+   * socket closes first.
+   */
   async roundTrip(data: string): Promise<string> {
     this.socket.write(data);
     while (this.received.length < data.length) {
+      if (this.isClosed)
+        throw new Error(`closed after ${this.received.length} of ${data.length} bytes`);
       await new Promise<void>((resolve) => {
         this.waiter = resolve;
       });
