@@ -11,7 +11,6 @@ import { waitFor } from '@nuncio/test-support';
 import {
   BytesBuffer,
   FilterDataStatus,
-  FilterStatus,
   HeaderMapImpl,
   type HeaderPair,
   PeerType,
@@ -401,5 +400,3 @@ export function tcpConnection(
     failed: [...callbacks.failed],
   };
 }
-
-export { FilterStatus };
