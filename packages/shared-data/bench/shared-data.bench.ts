@@ -10,9 +10,9 @@ import { Worker } from 'node:worker_threads';
 import { type BenchFigure, reportBench } from '@nuncio/bench-support';
 import { SharedDataStore } from '../src/index.ts';
 
-const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 1000);
+const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 400);
 const WARMUP_MS = 300;
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const GETS_PER_SET = 3; // 75% get, 25% set
 const THREADS = [1, 2, 4];
 const UNIFORM_KEYS = Array.from({ length: 1000 }, (_, i) => `key-${i}`);
