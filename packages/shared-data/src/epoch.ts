@@ -63,15 +63,20 @@ export function tryAdvance(m: StoreMemory): boolean {
     Atomics.store(i32, G_EPOCH, (Atomics.load(i32, G_EPOCH) + 1) & EPOCH_MASK);
     // Recorded after the new epoch is visible: a session still open now may hold anything
     // retired so far, and the next advance waits for it.
-    snapshotSessions(m, high);
+    snapshotSessions(m);
   }
   Atomics.store(i32, G_EPOCH_LOCK, 0);
   return ok;
 }
 
-/** Records every handle's session counter (advance lock held). */
-export function snapshotSessions(m: StoreMemory, high: number): void {
+/**
+ * Records every handle's session counter (advance lock held). The handle count is read here,
+ * after the epoch moved: a handle claimed later only opens sessions later, which cannot reach
+ * anything retired so far.
+ */
+export function snapshotSessions(m: StoreMemory): void {
   const i32 = m.i32;
+  const high = Atomics.load(i32, G_HANDLE_HIGH);
   for (let h = 0; h < high; h++) {
     const at = m.handlesAt + h * LINE_WORDS;
     i32[at + HD_SNAPSHOT] = Atomics.load(i32, at + HD_READ_SEQ);

@@ -12,7 +12,6 @@ import { snapshotSessions } from './epoch.ts';
 import {
   DEAD_HANDLE,
   G_EPOCH_LOCK,
-  G_HANDLE_HIGH,
   G_POOL_LOCK,
   G_QUEUE_TABLE_LOCK,
   HD_PENDING,
@@ -109,7 +108,7 @@ export function recoverThreads(
   for (const slot of stolenSlots) queues.repair(slot);
   // A dead advancer may have moved the epoch without recording all counters: record them now
   // (later than any record it made, so only ever more cautious).
-  if (epochLockFrom > 0) snapshotSessions(m, Atomics.load(i32, G_HANDLE_HIGH));
+  if (epochLockFrom > 0) snapshotSessions(m);
   const queuesOrphaned = queues.orphan(dead);
   const live: number[] = [];
   for (let h = 0; h < layout.maxHandles; h++) {
