@@ -1,6 +1,8 @@
 // The proxy side of the TCP proxy benchmark: one worker thread running either Nuncio's TCP proxy
 // (a listener, the filter chain, the thread-local cluster manager, the connection pool) or, as the
 // baseline, a bare Node proxy that pipes each accepted socket to a new upstream socket.
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { connect, createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { ConfigRegistry } from '@nuncio/config';
@@ -39,6 +41,8 @@ export interface ProxyBenchHandlers {
   listenPipe(): Promise<number>;
   /** The event loop's active time so far, in ms. */
   busy(): number;
+  /** `null` starts a CPU profile; a path stops it and writes it there. */
+  profile(file: string | null): Promise<void>;
 }
 
 export function registry(): ConfigRegistry {
@@ -51,6 +55,18 @@ export function init(context: WorkerContext): void {
   provideStatsStore(store);
   const { dispatcher } = context;
   dispatcher.registerHandler('busy', () => performance.eventLoopUtilization().active);
+  // BENCH_PROFILE=<file>: a CPU profile of this worker while it proxies, for finding hot spots.
+  const session = new Session();
+  dispatcher.registerHandler('profile', async (file: string | null) => {
+    if (file === null) {
+      session.connect();
+      await session.post('Profiler.enable');
+      await session.post('Profiler.start');
+      return;
+    }
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(file, JSON.stringify(profile));
+  });
   dispatcher.registerHandler('start', async (args: Parameters<ProxyBenchHandlers['start']>[0]) => {
     const handler = createConnectionHandler({
       registry: registry(),

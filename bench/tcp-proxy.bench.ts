@@ -133,6 +133,8 @@ interface RoundFigures {
 async function measure(proxy: Proxy): Promise<RoundFigures> {
   const worker = proxy.pool.workers[0];
   if (worker === undefined) throw new Error('no worker');
+  const profile = process.env.BENCH_PROFILE;
+  if (profile) await worker.dispatcher.call('profile', null);
   const busyBefore = await worker.dispatcher.call('busy');
   const { bytes, ms } = await ask<{ bytes: number; ms: number }>(load, {
     cmd: 'throughput',
@@ -141,6 +143,11 @@ async function measure(proxy: Proxy): Promise<RoundFigures> {
     durationMs,
   });
   const busy = (await worker.dispatcher.call('busy')) - busyBefore;
+  if (profile)
+    await worker.dispatcher.call(
+      'profile',
+      `${profile}-${proxy.name.replace(' ', '-')}.cpuprofile`,
+    );
   const mib = bytes / (1024 * 1024);
   const { samples } = await ask<{ samples: number[] }>(load, {
     cmd: 'pingpong',
