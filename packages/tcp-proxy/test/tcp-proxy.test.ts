@@ -190,7 +190,9 @@ describe('flow control', () => {
     expect(maxHeld).toBeGreaterThan(0);
     expect(maxHeld).toBeLessThan(4 * LIMIT);
     expect(floodWritten).toBeLessThan(16 * 1024 * 1024);
-    console.log(`never-reading client: proxy held at most ${maxHeld} bytes (limit ${LIMIT})`);
+    console.log(
+      `never-reading client: proxy held at most ${maxHeld} bytes (limit ${LIMIT}); upstream had written ${floodWritten}`,
+    );
     // Reading again drains everything, intact.
     let received = 0;
     client.socket.on('data', (chunk: Buffer) => {

@@ -1,3 +1,4 @@
+import { isMainThread } from 'node:worker_threads';
 import { currentDispatcher, type Dispatcher } from '@nuncio/dispatcher';
 import type { Counter, Gauge, Scope, StatsStore } from '@nuncio/stats';
 import type { Slot, SlotRef, ThreadLocalInstance } from '@nuncio/thread-local';
@@ -7,7 +8,7 @@ import type { ClusterManager, ClusterUpdateResult } from './cluster-manager.ts';
 import type { ClusterManagerSnapshot } from './cluster-snapshot.ts';
 import type { ClusterStatus, HostStatus } from './cluster-status.ts';
 import { type DnsLookup, systemDnsLookup } from './dns-lookup.ts';
-import { shutDown } from './errors.ts';
+import { invalidArgument, shutDown, wrongThread } from './errors.ts';
 import { healthFlagNames } from './health-flag.ts';
 import { readHostStats } from './host-stats.ts';
 import { nullScope } from './null-scope.ts';
@@ -221,7 +222,17 @@ class ClusterManagerImpl implements ClusterManager {
  * Creates the main thread's cluster manager: allocates its thread-local slot on `threadLocal`,
  * sets every thread's {@link ThreadLocalClusterManager} and publishes an empty snapshot. Workers
  * registered with `threadLocal` (now or later) get their cluster manager and every snapshot.
+ * Throws `NUNCIO_ERR_UPSTREAM_WRONG_THREAD` on a worker and `NUNCIO_ERR_UPSTREAM_INVALID_ARGUMENT`
+ * without a thread-local instance.
  */
 export function createClusterManager(options: ClusterManagerOptions): ClusterManager {
+  if (!isMainThread) throw wrongThread('createClusterManager', 'the main thread');
+  if (typeof options?.threadLocal?.allocateSlot !== 'function') {
+    throw invalidArgument(
+      'createClusterManager: threadLocal',
+      options?.threadLocal,
+      "main's ThreadLocalInstance",
+    );
+  }
   return new ClusterManagerImpl(options);
 }

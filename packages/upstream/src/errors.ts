@@ -7,9 +7,7 @@
 export const UpstreamErrorCode = {
   /** A cluster's configuration is malformed or uses what Nuncio does not implement. */
   InvalidClusterConfig: 'NUNCIO_ERR_UPSTREAM_INVALID_CLUSTER',
-  /** An operation names a cluster the cluster manager does not have. */
-  UnknownCluster: 'NUNCIO_ERR_UPSTREAM_UNKNOWN_CLUSTER',
-  /** A main-thread-only method was called on a worker, or the reverse. */
+  /** The cluster manager was created on a worker: it belongs to the main thread. */
   WrongThread: 'NUNCIO_ERR_UPSTREAM_WRONG_THREAD',
   /** The cluster manager was shut down. */
   ShutDown: 'NUNCIO_ERR_UPSTREAM_SHUT_DOWN',
@@ -47,11 +45,6 @@ export function invalidCluster(
   problem: string,
 ): ClusterConfigError {
   return new ClusterConfigError(`cluster '${cluster}': ${field}: ${problem}`);
-}
-
-/** `NUNCIO_ERR_UPSTREAM_UNKNOWN_CLUSTER` naming the cluster. */
-export function unknownCluster(name: string): UpstreamError {
-  return new UpstreamError(UpstreamErrorCode.UnknownCluster, `unknown cluster '${name}'`);
 }
 
 /** `NUNCIO_ERR_UPSTREAM_WRONG_THREAD` naming the method and where it must be called. */
