@@ -97,6 +97,36 @@ describe('nuncio serving the default config', () => {
     expect(stats).toContain('server.concurrency: 2');
   });
 
+  it("--log-path writes every thread's lines to the file, at the levels of -l and --component-log-level", async () => {
+    const logPath = join(dir, 'nuncio.log');
+    proxy = await startNuncio([
+      '-c',
+      (await defaultConfigOnFreePorts(dir)).path,
+      '--concurrency',
+      '2',
+      '--log-path',
+      logPath,
+      '-l',
+      'warning',
+      '--component-log-level',
+      'main:info',
+    ]);
+    proxy.signal('SIGTERM');
+    expect(await proxy.exited()).toEqual([0, null]);
+    expect(proxy.stderr).toBe('');
+    const lines = readFileSync(logPath, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { thread: string; component: string; msg: string });
+    const from = (thread: string) => lines.filter((line) => line.thread === thread);
+    expect(from('main_thread').map((line) => line.msg)).toContain('exiting');
+    expect(from('wrk:worker_0').map((line) => line.msg)).toContain('worker_0 started');
+    expect(from('wrk:worker_1').map((line) => line.msg)).toContain('worker_1 started');
+    // upstream and config stay at warning: their info lines (clusters, listeners) are not there.
+    expect(lines.filter((line) => line.component === 'upstream')).toEqual([]);
+    expect(lines.filter((line) => line.component === 'config')).toEqual([]);
+  });
+
   it('serves the static clusters in /clusters, with their hosts', async () => {
     proxy = await startNuncio([
       '-c',
