@@ -1,4 +1,4 @@
-import { exitCode, InvalidConfigError } from '@nuncio/config';
+import { InvalidConfigError } from '@nuncio/config';
 import { parseComponentLogLevel } from '@nuncio/log';
 import type { CommandLine } from './cli/command-line.ts';
 import {
@@ -38,10 +38,18 @@ export async function runCommandLine(
   }
   const problems = formatConfigProblems(config);
   if (commandLine.mode === 'validate') {
+    // As Envoy's validation mode, the parts are also built (without starting anything), so that
+    // what only building finds (ambiguous filter chains, a filter's bad config) is reported too.
+    if (config.ok && config.config !== undefined) {
+      const { checkServing } = await import('./config/check-serving.ts');
+      for (const problem of await checkServing(config.config)) {
+        problems.push(`${config.sourceName}: ${problem.path}: ${problem.message}`);
+      }
+    }
     for (const line of problems) output.stderr(`${line}\n`);
-    if (config.ok) output.stdout(`configuration '${config.sourceName}' OK\n`);
+    if (problems.length === 0) output.stdout(`configuration '${config.sourceName}' OK\n`);
     else output.stderr(`configuration '${config.sourceName}': ${countOf(problems.length)}\n`);
-    return exitCode(config);
+    return problems.length === 0 ? 0 : 1;
   }
   if (!config.ok || config.config === undefined) {
     for (const line of problems) output.stderr(`${line}\n`);

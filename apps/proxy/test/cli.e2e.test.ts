@@ -108,6 +108,31 @@ describe('nuncio (built binary)', () => {
     expect(result.code).toBe(0);
   });
 
+  it('--mode validate builds the listeners too, as Envoy does: ambiguous chains are refused', async () => {
+    const ambiguous = join(dir, 'ambiguous.yaml');
+    const echo = `- filters:
+      - name: envoy.filters.network.echo
+        typed_config: {"@type": type.googleapis.com/envoy.extensions.filters.network.echo.v3.Echo}`;
+    writeFileSync(
+      ambiguous,
+      `static_resources:
+  listeners:
+  - name: twice
+    address: {socket_address: {address: 127.0.0.1, port_value: 0}}
+    filter_chains:
+    ${echo}
+    ${echo}
+`,
+    );
+    const result = await runNuncio(['--mode', 'validate', '-c', ambiguous]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain(
+      `${ambiguous}: static_resources.listeners[0]: error adding listener '127.0.0.1:0': filter chain 'filter_chains[1]' has the same matching rules defined as 'filter_chains[0]'`,
+    );
+    expect(result.stderr).toContain(`configuration '${ambiguous}': 1 problem`);
+  });
+
   it.each(examples)('examples/%s is a valid configuration', async (name) => {
     const path = join(examplesDir, name);
     const result = await runNuncio(['--mode', 'validate', '-c', path]);
