@@ -40,10 +40,11 @@ describe('measureOpsPerSecond', () => {
       },
       { durationMs: 100, warmupMs: 0, opsPerBatch: 10 },
     );
-    // ~1 ms per batch of 10 ops: about 10,000 ops/s, never more.
+    // At least 1 ms per batch of 10 ops: never more than 10,000 ops/s, however idle the machine;
+    // a loaded machine only makes it slower.
     expect(rate).toBeLessThanOrEqual(10_000);
-    expect(rate).toBeGreaterThan(1000);
-    expect(calls).toBeGreaterThan(10);
+    expect(rate).toBeGreaterThan(0);
+    expect(calls).toBeGreaterThan(0);
   });
 });
 

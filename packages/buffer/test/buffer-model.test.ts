@@ -214,7 +214,7 @@ describe('OwnedBuffer against a byte-array model', () => {
       fc.property(fc.array(op, { maxLength: 40 }), (ops) => run(ops)),
       { numRuns: 300 },
     );
-  });
+  }, 120_000); // hundreds of sequences checked byte by byte: seconds when idle, longer when busy
 
   it('finds every occurrence of a needle planted across slice boundaries', () => {
     fc.assert(
