@@ -33,7 +33,9 @@ describe.each([1, 2])('proxying to an echo upstream on %i worker(s)', (concurren
   it('echoes every connection through the proxy, with Envoy stats on both sides', async () => {
     const clients = Array.from({ length: 8 }, () => new TestClient(harness.port));
     await Promise.all(clients.map((client) => client.connected));
-    clients.forEach((client, i) => client.socket.write(`hello ${i}`));
+    clients.forEach((client, i) => {
+      client.socket.write(`hello ${i}`);
+    });
     await waitFor(() => clients.every((client, i) => client.text() === `hello ${i}`), {
       what: 'echoes',
     });
