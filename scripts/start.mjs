@@ -33,6 +33,7 @@ const proxyArgs =
 if (args.length === 0) {
   console.log(`Starting nuncio on ${defaultConfig}`);
   console.log('  through the proxy:  curl localhost:10000/ready    (TCP proxy to the admin)');
+  console.log('  through a plugin:   curl localhost:10001/ready    (proxy-wasm byte counter)');
   console.log('  the admin:          curl localhost:9901/threads');
   console.log('  stop with Ctrl-C (drains, flushes the logs, exits)');
 }

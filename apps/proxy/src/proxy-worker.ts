@@ -11,7 +11,9 @@ import type { WorkerContext } from '@nuncio/dispatcher';
 import { openLogRegistry } from '@nuncio/log';
 import { StatsStore } from '@nuncio/stats';
 import { provideStatsStore } from '@nuncio/upstream';
+import { provideWasmThreadEnvironment } from '@nuncio/wasm-network-filter';
 import { workerListenersOnThisThread } from './listeners/worker-listeners.ts';
+import { wasmLogger } from './server/wasm-logger.ts';
 import {
   MainHandler,
   type MainHandlers,
@@ -27,8 +29,10 @@ export async function init(context: WorkerContext<MainHandlers>): Promise<void> 
   const log = logs.getLogger('main');
   const statsLog = logs.getLogger('stats');
   const stats = StatsStore.open(data.stats, { logger: { warn: (m) => statsLog.warn(m) } });
-  // The thread-local clusters record into this view of the store instead of opening another.
+  // The thread-local clusters and the wasm plugins record into this view of the store instead of
+  // opening another; plugin logs go through this thread's `wasm` logger.
   provideStatsStore(stats);
+  provideWasmThreadEnvironment({ stats, logger: wasmLogger(logs.getLogger('wasm')) });
   // The ring comes from main at every start: a restarted worker cannot reuse its predecessor's
   // (a ring has exactly one producer), so main retires the old one and hands out a new one.
   const ring = await context.mainDispatcher.call(MainHandler.AccessLogRing, context.index);

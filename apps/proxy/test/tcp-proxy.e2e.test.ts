@@ -45,6 +45,16 @@ function httpGetOnce(port: number, path: string): Promise<string> {
   });
 }
 
+/** `name: value` lines of the admin's `/stats` as a map. */
+function statValues(text: string): Map<string, number> {
+  const values = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    const match = /^([^:]+): (\d+)$/.exec(line.trim());
+    if (match !== null) values.set(match[1] as string, Number(match[2]));
+  }
+  return values;
+}
+
 async function listenerPort(p: ProxyProcess, name: string): Promise<number> {
   const body = JSON.parse((await p.admin('/listeners?format=json')).body) as {
     listener_statuses: {
@@ -57,9 +67,9 @@ async function listenerPort(p: ProxyProcess, name: string): Promise<number> {
 }
 
 describe('TCP proxy', () => {
-  it('the default config proxies port 10000 to the admin: an HTTP request goes through', async () => {
+  it('the default config proxies 10000 to the admin, and 10001 through the byte-counting plugin', async () => {
     // The bundled file as it is, on free ports instead of 9901 and 10000.
-    const { path: config, adminPort, proxyPort } = await defaultConfigOnFreePorts(dir);
+    const { path: config, adminPort, proxyPort, wasmPort } = await defaultConfigOnFreePorts(dir);
     proxy = await startNuncio(['-c', config, '--concurrency', '2']);
     await proxy.waitForLog(
       new RegExp(
@@ -73,6 +83,27 @@ describe('TCP proxy', () => {
     expect(response.trim().endsWith('LIVE')).toBe(true);
     const stats = (await proxy.admin('/stats?filter=^tcp\\.to_admin\\.downstream_cx_total')).body;
     expect(stats).toMatch(/tcp\.to_admin\.downstream_cx_total: [1-9]/);
+
+    // The second listener runs the example proxy-wasm plugin in front of the same TCP proxy: it
+    // lets the bytes through and counts them, as the TCP proxy does.
+    const viaWasm = await httpGetOnce(wasmPort, '/ready');
+    expect(viaWasm.trim().endsWith('LIVE')).toBe(true);
+    const counted = await waitFor(
+      async () => {
+        const values = statValues(
+          (await proxy?.admin('/stats?filter=byte_counter|wasm_to_admin'))?.body ?? '',
+        );
+        return values.get('wasmcustom.byte_counter.connections') === 1 ? values : undefined;
+      },
+      { what: 'the plugin to count the connection' },
+    );
+    expect(counted.get('wasmcustom.byte_counter.downstream_bytes')).toBe(
+      counted.get('tcp.wasm_to_admin.downstream_cx_rx_bytes_total'),
+    );
+    expect(counted.get('wasmcustom.byte_counter.upstream_bytes')).toBe(
+      counted.get('tcp.wasm_to_admin.downstream_cx_tx_bytes_total'),
+    );
+    expect(counted.get('wasmcustom.byte_counter.upstream_bytes')).toBeGreaterThan(0);
 
     proxy.signal('SIGTERM');
     expect(await proxy.exited()).toEqual([0, null]);

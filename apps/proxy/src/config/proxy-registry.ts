@@ -6,6 +6,7 @@ import {
 import { registerNetworkExtensions } from '@nuncio/network-filter';
 import { tcpProxyExtension } from '@nuncio/tcp-proxy';
 import { registerUpstreamConfig } from '@nuncio/upstream';
+import { wasmNetworkFilterExtension, wasmServiceExtension } from '@nuncio/wasm-network-filter';
 
 const FILE_ACCESS_LOG = 'envoy.extensions.access_loggers.file.v3.FileAccessLog';
 const STDOUT_ACCESS_LOG = 'envoy.extensions.access_loggers.stream.v3.StdoutAccessLog';
@@ -62,7 +63,8 @@ export const statsSinkExtensions: readonly ExtensionRegistration[] = Object.free
  * The supported subset of the `nuncio` binary: `@nuncio/config`'s core subset, the bootstrap's
  * `stats_sinks`, the access loggers and stats sinks, and every extension the assembled packages
  * provide (`@nuncio/network-filter`'s echo filter and TLS inspector, `@nuncio/upstream`'s cluster types,
- * load balancers and health checks, `envoy.filters.network.tcp_proxy`). A field set in a config
+ * load balancers and health checks, `envoy.filters.network.tcp_proxy`, proxy-wasm's
+ * `envoy.filters.network.wasm` and `envoy.bootstrap.wasm`). A field set in a config
  * and not in here is an error naming its path. Every thread builds its own (a registry holds the
  * extensions' factories, which do not cross threads), always from this same static list.
  */
@@ -70,7 +72,13 @@ export function proxyConfigRegistry(): ConfigRegistry {
   const registry = registerUpstreamConfig(registerNetworkExtensions(createConfigRegistry()));
   registry.registerSupportedFields('envoy.config.bootstrap.v3.Bootstrap', ['stats_sinks']);
   registry.registerSupportedFields('envoy.config.metrics.v3.StatsSink', ['name', 'typed_config']);
-  for (const extension of [...accessLogExtensions, ...statsSinkExtensions, tcpProxyExtension]) {
+  for (const extension of [
+    ...accessLogExtensions,
+    ...statsSinkExtensions,
+    tcpProxyExtension,
+    wasmNetworkFilterExtension,
+    wasmServiceExtension,
+  ]) {
     registry.registerExtension(extension);
   }
   return registry;

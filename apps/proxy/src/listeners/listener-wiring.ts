@@ -22,6 +22,11 @@ import {
   type ClusterManagerSnapshot,
   type ThreadLocalClusterManager,
 } from '@nuncio/upstream';
+import type {
+  WasmPluginManager,
+  WasmThreadLocal,
+  WasmThreadLocalSnapshot,
+} from '@nuncio/wasm-network-filter';
 import { proxyConfigRegistry } from '../config/proxy-registry.ts';
 import { WorkerHandler, type WorkerHandlers } from '../server/worker-protocol.ts';
 import { type WorkerListeners, workerListeners } from './worker-listeners.ts';
@@ -39,6 +44,8 @@ export interface ListenerWiringOptions {
   readonly clusterManager: SlotRef<ThreadLocalClusterManager, ClusterManagerSnapshot>;
   /** Opens the files of the filters' `access_log` entries, here on main. */
   readonly accessLogManager: AccessLogManager;
+  /** Loads the listeners' proxy-wasm plugins on main, before any worker sees them. */
+  readonly wasm: WasmPluginManager;
 }
 
 /**
@@ -74,6 +81,8 @@ export class ListenerWiring {
     const listeners = this.options.bootstrap.staticResources?.listeners ?? [];
     for (const [i, listener] of listeners.entries()) {
       try {
+        // A plugin that cannot load refuses its listener here, naming the plugin.
+        await this.options.wasm.addOrUpdateListener(listener as unknown as ListenerInput);
         await this.manager.addOrUpdateListener(listener as unknown as ListenerInput);
       } catch (error) {
         throw new Error(
@@ -104,6 +113,7 @@ export class ListenerWiring {
       drainTimeoutMs: this.options.drainTimeMs,
       clusterManager: this.options.clusterManager,
       accessLogs: this.accessLogs,
+      wasm: this.options.wasm.slotRef as SlotRef<WasmThreadLocal, WasmThreadLocalSnapshot>,
     });
     this.slot = slot as unknown as Slot<WorkerListeners, ListenerSnapshot>;
     const version = this.slot.publish(this.manager.snapshot());

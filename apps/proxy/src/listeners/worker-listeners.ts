@@ -25,6 +25,11 @@ import {
   type ClusterManagerSnapshot,
   type ThreadLocalClusterManager,
 } from '@nuncio/upstream';
+import {
+  WASM_THREAD_LOCAL_SINGLETON,
+  type WasmThreadLocal,
+  type WasmThreadLocalSnapshot,
+} from '@nuncio/wasm-network-filter';
 import { proxyConfigRegistry } from '../config/proxy-registry.ts';
 import { proxyWorkerState } from '../worker-state.ts';
 
@@ -36,6 +41,8 @@ export interface WorkerListenersArgs {
   readonly clusterManager: SlotRef<ThreadLocalClusterManager, ClusterManagerSnapshot>;
   /** The filters' access logs, opened on main: each worker binds them to its own ring. */
   readonly accessLogs: AccessLogSpecTable;
+  /** The proxy-wasm plugins' slot: each worker's own VM copies, for the wasm network filter. */
+  readonly wasm: SlotRef<WasmThreadLocal, WasmThreadLocalSnapshot>;
 }
 
 /** One thread's listeners: none on the main thread, a connection handler on each worker. */
@@ -60,6 +67,7 @@ export class WorkerListeners implements ThreadLocalObject<ListenerSnapshot> {
             // manager through their context; that slot was set before this one, so it is here.
             singletons: {
               [CLUSTER_MANAGER_SINGLETON]: getSlot(args.clusterManager).get(),
+              [WASM_THREAD_LOCAL_SINGLETON]: getSlot(args.wasm).get(),
               [ACCESS_LOG_RESOLVER_SINGLETON]: createAccessLogResolver(
                 state.accessLogs,
                 args.accessLogs,

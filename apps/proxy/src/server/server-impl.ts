@@ -32,6 +32,7 @@ import {
   type LogRegistry,
   parseComponentLogLevel,
 } from '@nuncio/log';
+import { SharedDataStore } from '@nuncio/shared-data';
 import { createStatsSink, StatsFlusher, type StatsSink, StatsStore } from '@nuncio/stats';
 import {
   createThreadLocal,
@@ -39,6 +40,12 @@ import {
   threadLocalWorkerModule,
 } from '@nuncio/thread-local';
 import { type ClusterInput, type ClusterManager, createClusterManager } from '@nuncio/upstream';
+import type { NodeInfo } from '@nuncio/wasm-host';
+import {
+  type BootstrapExtensionInput,
+  createWasmPluginManager,
+  type WasmPluginManager,
+} from '@nuncio/wasm-network-filter';
 import { startFailedError } from '../errors.ts';
 import { ListenerWiring } from '../listeners/listener-wiring.ts';
 import { versionString } from '../version.ts';
@@ -48,6 +55,7 @@ import { accessLogConfig, statsSinkConfig } from './config-adapters.ts';
 import { proxyThreads } from './proxy-threads.ts';
 import type { DrainOptions, Server, ServerOptions } from './server.ts';
 import { ServerStats } from './server-stats.ts';
+import { wasmLogger } from './wasm-logger.ts';
 import { MainHandler, type ProxyWorkerData } from './worker-protocol.ts';
 
 /** Extra histogram slots in the stats store for workers started again after a crash. */
@@ -90,6 +98,8 @@ class ServerImpl implements Server {
   private admin: AdminServer | null;
   private listeners: ListenerWiring | null;
   private clusters: ClusterManager | null;
+  private sharedData: SharedDataStore | null;
+  private wasm: WasmPluginManager | null;
   private shuttingDown: Promise<number> | null;
   private signalsInstalled: boolean;
   private resolveExited: (code: number) => void;
@@ -121,6 +131,8 @@ class ServerImpl implements Server {
     this.admin = null;
     this.listeners = null;
     this.clusters = null;
+    this.sharedData = null;
+    this.wasm = null;
     this.shuttingDown = null;
     this.signalsInstalled = false;
     let resolveExited: (code: number) => void = () => {};
@@ -150,6 +162,7 @@ class ServerImpl implements Server {
       await this.step('the log registry', () => this.startLogs());
       await this.step('the access-log manager', () => this.startAccessLogs());
       await this.step('the cluster manager', () => this.startClusterManager());
+      await this.step('the wasm plugins', () => this.startWasm());
       await this.step('the listeners', () => this.startListenerManager());
       await this.step('the workers', () => this.startWorkers());
       await this.step('publishing the clusters', () => this.clusters?.whenApplied());
@@ -311,10 +324,34 @@ class ServerImpl implements Server {
     log.info(`cm init: all clusters initialized (${configured.length})`);
   }
 
+  private async startWasm(): Promise<void> {
+    // Proxy-wasm's shared data and queues: one store for the process, every thread a handle.
+    const sharedData = SharedDataStore.create();
+    this.sharedData = sharedData;
+    this.undo.push(() => sharedData.close());
+    const wasm = createWasmPluginManager({
+      threadLocal: this.tls as ThreadLocalInstance,
+      sharedData,
+      stats: this.stats as StatsStore,
+      logger: wasmLogger(this.logFor('wasm')),
+      dispatcher: this.dispatcher,
+      ...(this.bootstrap.node === undefined
+        ? {}
+        : { node: this.bootstrap.node as unknown as NodeInfo }),
+    });
+    this.wasm = wasm;
+    this.undo.push(() => wasm.shutdown());
+    const services = await wasm.startBootstrapExtensions(
+      this.bootstrap.bootstrapExtensions as unknown as BootstrapExtensionInput[],
+    );
+    if (services > 0) this.logFor('wasm').info(`${services} wasm service(s) started`);
+  }
+
   private async startListenerManager(): Promise<void> {
     const listeners = new ListenerWiring({
       clusterManager: (this.clusters as ClusterManager).slotRef,
       accessLogManager: this.accessLogs as AccessLogManager,
+      wasm: this.wasm as WasmPluginManager,
       bootstrap: this.bootstrap,
       concurrency: this.concurrency,
       stats: this.stats as StatsStore,
@@ -443,6 +480,8 @@ class ServerImpl implements Server {
       }`,
     );
     this.listeners?.forgetWorkerConnections(crash.index);
+    // Whatever shared-data lock or read session the dead thread held is given back.
+    this.sharedData?.releaseLocksOf(crash.threadId);
   }
 
   private onRestart(worker: WorkerInfo): void {
@@ -501,6 +540,9 @@ class ServerImpl implements Server {
       await this.listeners.drain(this.workers, this.drainTimeMs);
       log.info('listeners drained');
     }
+    // The plugins first, as the wasm manager asks: singleton services stop, each thread lets its
+    // VM copies go once its last connection is gone.
+    this.wasm?.shutdown();
     this.tls?.shutdownGlobalThreading();
     const report = await this.workers?.shutdown();
     for (const worker of report?.workers ?? []) {
@@ -508,6 +550,7 @@ class ServerImpl implements Server {
     }
     this.rings.clear();
     this.clusters?.shutdown();
+    this.sharedData?.close();
     this.stopStatsTimer();
     // Nothing handed over is lost: every access-log line is written, every sink gets a last flush.
     await this.flushStats();
@@ -538,7 +581,7 @@ class ServerImpl implements Server {
   }
 
   private logFor(
-    component: 'main' | 'admin' | 'config' | 'stats' | 'file' | 'upstream',
+    component: 'main' | 'admin' | 'config' | 'stats' | 'file' | 'upstream' | 'wasm',
   ): ComponentLogger {
     if (this.logs === null) return consoleLogger as unknown as ComponentLogger;
     return this.logs.getLogger(component);

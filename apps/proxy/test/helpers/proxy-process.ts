@@ -11,6 +11,7 @@ import { freePort, waitFor, withTimeout } from '@nuncio/test-support';
 export const appDir = fileURLToPath(new URL('../..', import.meta.url));
 export const binPath = join(appDir, 'dist', 'main.js');
 export const defaultConfigPath = join(appDir, 'config', 'default.yaml');
+export const repoRoot = join(appDir, '..', '..');
 
 /** `--config-yaml` that moves the admin to a port the OS picks. */
 export const ADMIN_ON_PORT_0 = 'admin: {address: {socket_address: {port_value: 0}}}';
@@ -21,17 +22,21 @@ export const ADMIN_ON_PORT_0 = 'admin: {address: {socket_address: {port_value: 0
  */
 export async function defaultConfigOnFreePorts(
   dir: string,
-): Promise<{ path: string; adminPort: number; proxyPort: number }> {
+): Promise<{ path: string; adminPort: number; proxyPort: number; wasmPort: number }> {
   const adminPort = await freePort();
   const proxyPort = await freePort();
+  const wasmPort = await freePort();
   const path = join(dir, `default-${adminPort}.yaml`);
   writeFileSync(
     path,
     readFileSync(defaultConfigPath, 'utf8')
       .replaceAll('port_value: 9901', `port_value: ${adminPort}`)
-      .replaceAll('port_value: 10000', `port_value: ${proxyPort}`),
+      .replaceAll('port_value: 10000', `port_value: ${proxyPort}`)
+      .replaceAll('port_value: 10001', `port_value: ${wasmPort}`)
+      // The plugin's path is relative to the repository's root, where `npm start` runs.
+      .replaceAll('filename: examples/', `filename: ${join(repoRoot, 'examples')}/`),
   );
-  return { path, adminPort, proxyPort };
+  return { path, adminPort, proxyPort, wasmPort };
 }
 
 /** What a finished `nuncio` run printed and how it ended. */
