@@ -126,6 +126,8 @@ describe('flow control', () => {
   let flood: Awaited<ReturnType<typeof startServer>>;
   let sink: Awaited<ReturnType<typeof startServer>>;
   let floodWritten = 0;
+  let slow: Awaited<ReturnType<typeof startServer>>;
+  let slowReceived = 0;
 
   beforeAll(async () => {
     const chunk = Buffer.alloc(64 * 1024, 7);
@@ -145,11 +147,24 @@ describe('flow control', () => {
     });
     // An upstream that never reads.
     sink = await startServer((socket) => socket.pause());
+    // An upstream that ends its side at once and reads 64 KiB every 20 ms.
+    slow = await startServer((socket) => {
+      socket.end();
+      socket.pause();
+      const timer = setInterval(() => {
+        let chunk: Buffer | null = socket.read(64 * 1024) as Buffer | null;
+        if (chunk === null) chunk = socket.read() as Buffer | null;
+        if (chunk !== null) slowReceived += chunk.length;
+      }, 20);
+      socket.on('close', () => clearInterval(timer));
+      socket.on('end', () => clearInterval(timer));
+    });
     harness = await startHarness({
       concurrency: 1,
       clusters: [
         staticCluster('flood', [flood.port], { perConnectionBufferLimitBytes: LIMIT }),
         staticCluster('sink', [sink.port], { perConnectionBufferLimitBytes: LIMIT }),
+        staticCluster('slow', [slow.port], { perConnectionBufferLimitBytes: LIMIT }),
       ],
       listeners: [
         proxyListener(
@@ -162,6 +177,11 @@ describe('flow control', () => {
           { statPrefix: 'sink', cluster: 'sink' },
           { perConnectionBufferLimitBytes: LIMIT },
         ),
+        proxyListener(
+          'flush',
+          { statPrefix: 'flush', cluster: 'slow' },
+          { perConnectionBufferLimitBytes: LIMIT },
+        ),
       ],
     });
   });
@@ -170,6 +190,7 @@ describe('flow control', () => {
     await harness?.close();
     await flood?.close();
     await sink?.close();
+    await slow?.close();
   });
 
   it('a client that never reads: the upstream is read-disabled and memory stays bounded', async () => {
@@ -233,6 +254,27 @@ describe('flow control', () => {
     expect(held).toBeLessThan(4 * LIMIT);
     expect(written).toBeGreaterThan(held);
     client.destroy();
+  });
+
+  it('the downstream gone with bytes still buffered for the upstream: the upstream drains on its own', async () => {
+    const port = harness.listeners.listeners().find((l) => l.name === 'flush')?.address.port ?? 0;
+    const client = new TestClient(port);
+    await client.connected;
+    // The slow upstream ends its side at once (the client sees the FIN), then reads slowly. The
+    // client sends 4 MiB and ends: once the proxy reads that FIN, both directions of the
+    // downstream are done and it closes, while bytes still wait for the upstream.
+    await withTimeout(client.finished, 3000, 'upstream FIN');
+    client.socket.end(Buffer.alloc(4 * 1024 * 1024, 3));
+    await waitFor(() => harness.counter('tcp.flush.upstream_flush_total') === 1, {
+      what: 'flush started',
+      timeoutMs: 10_000,
+    });
+    await waitFor(() => harness.gauge('tcp.flush.upstream_flush_active') === 0, {
+      what: 'flush finished',
+      timeoutMs: 10_000,
+    });
+    await waitFor(() => slowReceived === 4 * 1024 * 1024, { what: 'every byte upstream' });
+    expect(harness.counter('tcp.flush.idle_timeout')).toBe(0);
   });
 });
 
