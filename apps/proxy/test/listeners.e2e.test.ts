@@ -151,6 +151,18 @@ describe('listeners', () => {
     );
   });
 
+  it('POST /drain_listeners stops accepting and leaves open connections alone', async () => {
+    const { proxy: p, port } = await startEcho();
+    const client = await connectClient(port);
+    expect(await client.roundTrip('x')).toBe('x');
+    expect((await p.admin('/drain_listeners', 'POST')).status).toBe(200);
+    await waitFor(() => refused(port), { what: 'the listener to stop accepting' });
+    // Not a drain: the server stays LIVE and the connection goes on as long as it likes.
+    expect((await p.admin('/ready')).body.trim()).toBe('LIVE');
+    expect(await client.roundTrip('still served')).toBe('still served');
+    expect(await workerConnections(p)).toContain(1);
+  });
+
   it('POST /drain_listeners?graceful drains without exiting', async () => {
     const { proxy: p, port } = await startEcho(['--drain-time-s', '60']);
     const client = await connectClient(port);
