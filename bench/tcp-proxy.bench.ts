@@ -11,7 +11,7 @@ import { startWorkers, type WorkerPool } from '@nuncio/dispatcher';
 import { createListenerManager } from '@nuncio/network-filter';
 import { StatsStore } from '@nuncio/stats';
 import { createThreadLocal, threadLocalWorkerModule } from '@nuncio/thread-local';
-import { createClusterManager } from '@nuncio/upstream';
+import { createClusterManager, upstreamWorkerModule } from '@nuncio/upstream';
 import {
   type ProxyBenchHandlers,
   type ProxyBenchWorkerData,
@@ -60,7 +60,11 @@ const store = StatsStore.create({ maxStats: 4096, maxThreads: 8 });
 async function startProxyWorker(mode: 'nuncio' | 'pipe') {
   return startWorkers<ProxyBenchHandlers>({
     concurrency: 1,
-    modules: [threadLocalWorkerModule, new URL('./tcp-proxy-worker.ts', import.meta.url)],
+    modules: [
+      threadLocalWorkerModule,
+      upstreamWorkerModule,
+      new URL('./tcp-proxy-worker.ts', import.meta.url),
+    ],
     workerData: { mode, upstreamPort, stats: store.descriptor } satisfies ProxyBenchWorkerData,
   });
 }

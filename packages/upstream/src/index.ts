@@ -89,6 +89,7 @@ export {
 export {
   type ThreadLocalClusterManagerArgs,
   threadLocalClusterManager,
+  upstreamWorkerModule,
 } from './thread-local-cluster-manager-impl.ts';
 export { provideStatsStore } from './thread-stats.ts';
 export { xxHash64, xxHash64Bytes } from './xxhash64.ts';

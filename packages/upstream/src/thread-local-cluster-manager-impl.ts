@@ -93,3 +93,11 @@ export const threadLocalClusterManager = defineThreadLocal(
   (dispatcher: Dispatcher, args: ThreadLocalClusterManagerArgs) =>
     new ThreadLocalClusterManagerImpl(dispatcher, args),
 );
+
+/**
+ * URL of the module that defines the thread-local cluster manager. Put it in every worker's
+ * `startWorkers({ modules })` (after `threadLocalWorkerModule`): a worker then has the definition
+ * before the cluster manager's slot reaches it. Without it the worker imports the module when the
+ * slot arrives, and the slot is not there for other handlers until that import is done.
+ */
+export const upstreamWorkerModule: string = import.meta.url;

@@ -11,7 +11,7 @@ import {
   threadLocalWorkerModule,
 } from '@nuncio/thread-local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ClusterManager, createClusterManager } from '../src/index.ts';
+import { type ClusterManager, createClusterManager, upstreamWorkerModule } from '../src/index.ts';
 import type { ClusterWorkerHandlers } from './fixtures/cluster-worker.ts';
 import { staticCluster, tcpCheck } from './support/clusters.ts';
 
@@ -27,11 +27,17 @@ beforeAll(async () => {
   tls = createThreadLocal();
   pool = await startWorkers<ClusterWorkerHandlers>({
     concurrency: 2,
-    modules: [threadLocalWorkerModule, new URL('./fixtures/cluster-worker.ts', import.meta.url)],
+    modules: [
+      threadLocalWorkerModule,
+      upstreamWorkerModule,
+      new URL('./fixtures/cluster-worker.ts', import.meta.url),
+    ],
     shutdownTimeoutMs: 5000,
   });
   await tls.registerWorkers(pool);
   manager = createClusterManager({ threadLocal: tls, stats: store });
+  // Every worker holds the cluster manager (and its empty snapshot) from here on.
+  await manager.whenApplied();
 });
 
 afterAll(async () => {

@@ -14,7 +14,12 @@ import {
   type ThreadLocalInstance,
   threadLocalWorkerModule,
 } from '@nuncio/thread-local';
-import { type ClusterInput, type ClusterManager, createClusterManager } from '@nuncio/upstream';
+import {
+  type ClusterInput,
+  type ClusterManager,
+  createClusterManager,
+  upstreamWorkerModule,
+} from '@nuncio/upstream';
 import {
   prepareAccessLogs,
   type TcpProxyInput,
@@ -101,7 +106,11 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const tls = createThreadLocal();
   const pool = await startWorkers<ProxyWorkerHandlers>({
     concurrency: options.concurrency,
-    modules: [threadLocalWorkerModule, new URL('../fixtures/proxy-worker.ts', import.meta.url)],
+    modules: [
+      threadLocalWorkerModule,
+      upstreamWorkerModule,
+      new URL('../fixtures/proxy-worker.ts', import.meta.url),
+    ],
     workerData: { stats: store.descriptor },
     shutdownTimeoutMs: 5000,
   });
