@@ -80,6 +80,9 @@ async function pingpong(port: number, iterations: number) {
   return { samples: [...samples] };
 }
 
+// Never outlive the benchmark: its channel closing ends this process.
+process.on('disconnect', () => process.exit(0));
+
 process.on('message', async (message: Command) => {
   switch (message.cmd) {
     case 'start':

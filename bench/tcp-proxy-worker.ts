@@ -57,9 +57,11 @@ export function init(context: WorkerContext): void {
   dispatcher.registerHandler('busy', () => performance.eventLoopUtilization().active);
   // BENCH_PROFILE=<file>: a CPU profile of this worker while it proxies, for finding hot spots.
   const session = new Session();
+  let connected = false;
   dispatcher.registerHandler('profile', async (file: string | null) => {
     if (file === null) {
-      session.connect();
+      if (!connected) session.connect();
+      connected = true;
       await session.post('Profiler.enable');
       await session.post('Profiler.start');
       return;
