@@ -221,8 +221,8 @@ for (const [name, list] of results) {
 }
 reportBench('tcp-proxy', figures);
 
-await ask(load, { cmd: 'exit' }).catch(() => undefined);
-load.kill();
+// The load generator exits when its channel closes.
+load.disconnect();
 clusters.shutdown();
 tls.shutdownGlobalThreading();
 await nuncioPool.shutdown();
