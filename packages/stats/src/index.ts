@@ -27,6 +27,7 @@ export type {
   MetricSnapshot,
   MetricValue,
 } from './metric-snapshot.ts';
+export { nullScope } from './null-scope.ts';
 export {
   escapePrometheusLabelValue,
   formatPrometheusTags,

@@ -1,6 +1,7 @@
 import { isMainThread } from 'node:worker_threads';
 import { currentDispatcher, type Dispatcher } from '@nuncio/dispatcher';
 import type { Counter, Gauge, Scope, StatsStore } from '@nuncio/stats';
+import { nullScope } from '@nuncio/stats';
 import type { Slot, SlotRef, ThreadLocalInstance } from '@nuncio/thread-local';
 import { type ClusterConfig, parseClusterConfig } from './cluster-config.ts';
 import type { ClusterInput } from './cluster-input.ts';
@@ -11,7 +12,6 @@ import { type DnsLookup, systemDnsLookup } from './dns-lookup.ts';
 import { invalidArgument, shutDown, wrongThread } from './errors.ts';
 import { healthFlagNames } from './health-flag.ts';
 import { readHostStats } from './host-stats.ts';
-import { nullScope } from './null-scope.ts';
 import { PrimaryCluster } from './primary-cluster.ts';
 import type { ThreadLocalClusterManager } from './thread-local-cluster-manager.ts';
 import {

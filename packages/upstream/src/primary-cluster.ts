@@ -1,5 +1,6 @@
 import type { Dispatcher, Timer } from '@nuncio/dispatcher';
 import type { Counter, Gauge, Scope } from '@nuncio/stats';
+import { nullScope } from '@nuncio/stats';
 import type { ClusterConfig, EndpointConfig } from './cluster-config.ts';
 import { DiscoveryType } from './cluster-config.ts';
 import type { ClusterSnapshot } from './cluster-snapshot.ts';
@@ -7,7 +8,6 @@ import type { DnsLookup } from './dns-lookup.ts';
 import { HealthCheckStats } from './health/health-check-stats.ts';
 import { HealthChecker, type HealthCheckerCallbacks } from './health/health-checker.ts';
 import { HealthFlag, UNHEALTHY_FLAGS } from './health-flag.ts';
-import { nullScope } from './null-scope.ts';
 import { PrimaryHost } from './primary-host.ts';
 import { createResourceBuffer } from './resource-manager.ts';
 

@@ -1,8 +1,8 @@
 import type { Dispatcher } from '@nuncio/dispatcher';
 import type { Scope, StatsStoreDescriptor } from '@nuncio/stats';
+import { nullScope } from '@nuncio/stats';
 import { defineThreadLocal } from '@nuncio/thread-local';
 import type { ClusterManagerSnapshot } from './cluster-snapshot.ts';
-import { nullScope } from './null-scope.ts';
 import type { ThreadLocalCluster } from './thread-local-cluster.ts';
 import { ThreadLocalClusterImpl } from './thread-local-cluster-impl.ts';
 import type {
