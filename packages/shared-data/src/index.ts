@@ -18,6 +18,7 @@ export {
 export type { SharedDataStoreOptions } from './options.ts';
 export type { SharedDataRecoveryReport } from './recovery.ts';
 export { SharedDataResult, sharedDataResultName, toWasmResult } from './result.ts';
+export type { CasOnMissingKey, SharedDataSetOptions } from './set-options.ts';
 export {
   type SharedDataDescriptor,
   type SharedDataGetResult,

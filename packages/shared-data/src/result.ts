@@ -13,7 +13,10 @@ export const SharedDataResult = {
   BadArgument: 2,
   /** The queue holds no item (dequeue). */
   Empty: 7,
-  /** The `cas` given is not the key's current one (or the key does not exist); nothing written. */
+  /**
+   * The `cas` given is not the key's current one (or the key does not exist, unless `set` was
+   * told to insert it); nothing written.
+   */
   CasMismatch: 8,
   /** The store has no room for the entry (`maxKeys` reached or no free blocks); nothing written. */
   StoreFull: 100,

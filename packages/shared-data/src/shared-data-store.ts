@@ -1,6 +1,7 @@
 import type { SharedDataStoreOptions } from './options.ts';
 import type { SharedDataRecoveryReport } from './recovery.ts';
 import type { SharedDataResult } from './result.ts';
+import type { SharedDataSetOptions } from './set-options.ts';
 import type {
   QueueReadyOptions,
   SharedQueueDequeueResult,
@@ -99,11 +100,19 @@ export interface SharedDataStore {
   /**
    * Writes `value` (bytes, or a string stored as UTF-8) under `key`. With `cas` 0 the write is
    * unconditional; otherwise it happens only if `cas` is the key's current cas, else
-   * `CasMismatch` (also when the key does not exist; Envoy would create it). Every successful
-   * write gives the key a new cas. Returns `Ok`, `CasMismatch`, `StoreFull`, `BadArgument` (key or
-   * value too long, cas not a uint32) or `LockTimeout`; on anything but `Ok` nothing is written.
+   * `CasMismatch`. For a key that does not exist, a nonzero `cas` gives `CasMismatch` by default,
+   * or creates the key with `options.casOnMissingKey: 'insert'` (Envoy's semantics); either way
+   * the check and the write happen under one lock. Every successful write gives the key a new
+   * cas. Returns `Ok`, `CasMismatch`, `StoreFull`, `BadArgument` (key or value too long, cas not a
+   * uint32, an unknown option value) or `LockTimeout`; on anything but `Ok` nothing is written.
    */
-  set(vmId: string, key: string, value: Uint8Array | string, cas?: number): SharedDataResult;
+  set(
+    vmId: string,
+    key: string,
+    value: Uint8Array | string,
+    cas?: number,
+    options?: SharedDataSetOptions,
+  ): SharedDataResult;
 
   /**
    * Removes `key` (if `cas` is nonzero, only while it is the key's current cas). Returns `Ok`,

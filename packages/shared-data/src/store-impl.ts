@@ -55,6 +55,7 @@ import { QueueTable } from './queue-impl.ts';
 import { QueueWaker } from './queue-waker.ts';
 import { recoverThreads, type SharedDataRecoveryReport } from './recovery.ts';
 import { SharedDataResult } from './result.ts';
+import type { SharedDataSetOptions } from './set-options.ts';
 import type {
   SharedDataDescriptor,
   SharedDataGetResult,
@@ -317,7 +318,13 @@ export class SharedDataStoreImpl implements SharedDataStore {
     return { result: SharedDataResult.Ok, value: decodeUtf8(got.value), cas: got.cas };
   }
 
-  set(vmId: string, key: string, value: Uint8Array | string, cas = 0): SharedDataResult {
+  set(
+    vmId: string,
+    key: string,
+    value: Uint8Array | string,
+    cas = 0,
+    options?: SharedDataSetOptions,
+  ): SharedDataResult {
     if (this.closed) throw new SharedDataClosedError('set');
     if (this.leftoverKind !== 0) this.settleLeftover();
     const n = this.encodeKey(vmId, key);
@@ -335,6 +342,13 @@ export class SharedDataStoreImpl implements SharedDataStore {
     }
     if (length < 0 || length > this.m.maxValueBytes) return SharedDataResult.BadArgument;
     if (cas !== 0 && !isCas(cas)) return SharedDataResult.BadArgument;
+    // Envoy's semantics (see SharedDataSetOptions): a missing key takes the write whatever the cas.
+    const onMissing = options?.casOnMissingKey;
+    let insertMissing = false;
+    if (onMissing === 'insert') insertMissing = true;
+    else if (onMissing !== undefined && onMissing !== 'mismatch') {
+      return SharedDataResult.BadArgument;
+    }
     const m = this.m;
     const i32 = m.i32;
     const hash = hashKey(m.scratch, n, this.vmLen);
@@ -343,14 +357,14 @@ export class SharedDataStoreImpl implements SharedDataStore {
     const region = keyRegionBytes(this.vmLen, this.keyLen);
     const count = blocksFor(region + length, m.blockSize);
     if (length > COPY_UNDER_LOCK_BYTES) {
-      return this.setOutsideLock(s, bucket, hash, bytes, length, region, count, cas);
+      return this.setOutsideLock(s, bucket, hash, bytes, length, region, count, cas, insertMissing);
     }
     const lockAt = m.stripesAt + s * LINE_WORDS;
     if (!this.lockStripe(lockAt)) return SharedDataResult.LockTimeout;
     const bucketAt = m.bucketsAt + bucket;
     const old = m.findEntry(bucketAt, hash, this.vmLen, this.keyLen);
     const prev = m.prevEntry;
-    const result = this.admit(old, cas);
+    const result = this.admit(old, cas, insertMissing);
     if (result !== SharedDataResult.Ok) {
       releaseLock(i32, lockAt, m.handle);
       return result;
@@ -372,17 +386,23 @@ export class SharedDataStoreImpl implements SharedDataStore {
    * Whether a write may go ahead (stripe locked, `old` the key's entry or 0): checks the cas and,
    * for a new key, reserves a place under maxKeys (given back by the caller if it then fails).
    */
-  private admit(old: number, cas: number): SharedDataResult {
+  private admit(old: number, cas: number, insertMissing: boolean): SharedDataResult {
     const m = this.m;
     const i32 = m.i32;
-    if (cas !== 0 && (old === 0 || i32[m.blockAt(old) + E_CAS]! >>> 0 !== cas)) {
-      return SharedDataResult.CasMismatch;
-    }
+    if (this.casRefuses(old, cas, insertMissing)) return SharedDataResult.CasMismatch;
     if (old === 0 && Atomics.add(i32, G_KEY_COUNT, 1) >= m.layout.maxKeys) {
       Atomics.sub(i32, G_KEY_COUNT, 1);
       return SharedDataResult.StoreFull;
     }
     return SharedDataResult.Ok;
+  }
+
+  /** Whether `cas` stops a write to the key whose entry is `old` (0: missing). Stripe locked. */
+  private casRefuses(old: number, cas: number, insertMissing: boolean): boolean {
+    if (cas === 0) return false;
+    if (old === 0) return !insertMissing;
+    const m = this.m;
+    return m.i32[m.blockAt(old) + E_CAS]! >>> 0 !== cas;
   }
 
   /** set's path for a large value: fill a private entry outside the lock, then link it. */
@@ -395,6 +415,7 @@ export class SharedDataStoreImpl implements SharedDataStore {
     region: number,
     count: number,
     cas: number,
+    insertMissing: boolean,
   ): SharedDataResult {
     const m = this.m;
     const i32 = m.i32;
@@ -403,7 +424,7 @@ export class SharedDataStoreImpl implements SharedDataStore {
     if (!this.lockStripe(lockAt)) return SharedDataResult.LockTimeout;
     // Check the cas now too, so a doomed write does not copy a megabyte for nothing.
     let old = m.findEntry(bucketAt, hash, this.vmLen, this.keyLen);
-    if (cas !== 0 && (old === 0 || i32[m.blockAt(old) + E_CAS]! >>> 0 !== cas)) {
+    if (this.casRefuses(old, cas, insertMissing)) {
       releaseLock(i32, lockAt, m.handle);
       return SharedDataResult.CasMismatch;
     }
@@ -426,7 +447,8 @@ export class SharedDataStoreImpl implements SharedDataStore {
     }
     old = m.findEntry(bucketAt, hash, this.vmLen, this.keyLen);
     const prev = m.prevEntry;
-    const result = this.admit(old, cas);
+    // Checked again: another thread may have created, replaced or removed the key meanwhile.
+    const result = this.admit(old, cas, insertMissing);
     i32[m.handleAt + HD_PENDING] = 0;
     if (result !== SharedDataResult.Ok) freeChain(m, s, e);
     else this.publish(s, bucketAt, prev, old, e);

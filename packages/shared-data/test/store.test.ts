@@ -86,6 +86,36 @@ describe('get and set', () => {
     expect(store.get('vm', 'absent').result).toBe(NotFound);
   });
 
+  it("inserts a missing key whatever the cas with casOnMissingKey 'insert', as Envoy", () => {
+    const store = create({ maxKeys: 2 });
+    const insert = { casOnMissingKey: 'insert' } as const;
+    expect(store.set('vm', 'new', 'x', 7, insert)).toBe(Ok);
+    const created = store.getString('vm', 'new');
+    expect(created.result).toBe(Ok);
+    expect(created.value).toBe('x');
+    // Once the key exists the cas is compared again: a wrong one writes nothing.
+    expect(store.set('vm', 'new', 'y', created.cas + 1, insert)).toBe(CasMismatch);
+    expect(store.set('vm', 'new', 'y', created.cas, insert)).toBe(Ok);
+    expect(store.getString('vm', 'new').value).toBe('y');
+    // 'mismatch' is the default, spelt out.
+    expect(store.set('vm', 'other', 'z', 7, { casOnMissingKey: 'mismatch' })).toBe(CasMismatch);
+    expect(store.get('vm', 'other').result).toBe(NotFound);
+    // Values copied outside the lock take the same decision.
+    const big = patternValue(3, 20_000);
+    expect(store.set('vm', 'big', big, 9, insert)).toBe(Ok);
+    expect(isWholePattern(store.get('vm', 'big').value!)).toBe(true);
+    expect(store.set('vm', 'big', patternValue(4, 20_000), 9, insert)).toBe(CasMismatch);
+    expect(store.set('vm', 'big2', big, 9)).toBe(CasMismatch);
+    // An insert still counts against maxKeys.
+    expect(store.set('vm', 'fourth', 'w', 5, insert)).toBe(StoreFull);
+    expect(store.set('vm', 'fourth', big, 5, insert)).toBe(StoreFull);
+    expect(store.stats().keys).toBe(2);
+    expect(store.set('vm', 'k', 'v', 1, { casOnMissingKey: 'upsert' as 'insert' })).toBe(
+      BadArgument,
+    );
+    expectSound(store);
+  });
+
   it('keeps namespaces apart, including ones whose bytes run together', () => {
     const store = create();
     store.set('vm1', 'k', 'one');

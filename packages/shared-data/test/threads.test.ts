@@ -62,6 +62,39 @@ describe('CAS counters across threads', () => {
   });
 });
 
+describe("create-or-CAS on missing keys across threads (casOnMissingKey 'insert')", () => {
+  it('exactly one insert wins each round and no increment is lost', async () => {
+    const workers = 4;
+    const rounds = 400;
+    const store = SharedDataStore.create({ maxKeys: 1024, maxBytes: 16 << 20 });
+    const control = new Int32Array(new SharedArrayBuffer(8));
+    const results = await Promise.all(
+      Array.from({ length: workers }, () =>
+        runInWorker<{ inserted: number[]; lostInserts: number }>(
+          tasks,
+          'createOrCasRounds',
+          [store.descriptor(), 'vm', rounds, workers, control],
+          WORKER_LIMIT,
+        ),
+      ),
+    );
+    const winners = new Array<number>(rounds).fill(0);
+    for (const { inserted } of results) for (const r of inserted) winners[r]! += 1;
+    expect(winners.filter((count) => count !== 1)).toEqual([]);
+    for (let r = 0; r < rounds; r++) {
+      const got = store.get('vm', `round-${r}`);
+      expect(got.result).toBe(SharedDataResult.Ok);
+      // One insert and three CAS increments: a second insert would have overwritten a count.
+      expect(readCounter(got.value!)).toBe(workers);
+      expect(got.value!.length).toBe(r % 2 === 1 ? 12_000 : 4);
+    }
+    expect(store.stats().keys).toBe(rounds);
+    // Not asserted (it depends on scheduling), but shows the inserts really raced.
+    console.log(`create-or-CAS: ${results.reduce((a, b) => a + b.lostInserts, 0)} lost inserts`);
+    expectSound(store);
+  });
+});
+
 describe('large values under concurrent replacement', () => {
   it('readers never see a torn value while writers replace values of up to 1 MiB', async () => {
     const store = SharedDataStore.create({
