@@ -231,6 +231,45 @@ export function createFormatter(spec: FormatSpec, where = 'logFormat'): Formatte
   });
 }
 
+/** A `typed_config` as `@nuncio/config`'s loader gives it: `{ typeUrl, value }`. */
+function isDecodedAny(typed: unknown): typed is { typeUrl: string; value?: unknown } {
+  return isPlainObject(typed) && typeof typed.typeUrl === 'string' && typed['@type'] === undefined;
+}
+
+/** A proto3 default, which in a decoded message means the field was not set. */
+function isUnsetDefault(value: unknown): boolean {
+  return (
+    value === undefined ||
+    value === null ||
+    value === '' ||
+    value === false ||
+    (Array.isArray(value) && value.length === 0)
+  );
+}
+
+/**
+ * A decoded logger config (every scalar present at its default) as the proto3 JSON this parser
+ * reads: `@type` inline, and the defaults that mean "not set" left out of the logger's fields and
+ * of its `logFormat`. A `jsonFormat` template is user data and is kept whole.
+ */
+function inlineDecodedAny(typed: { typeUrl: string; value?: unknown }): Plain {
+  const out: Plain = { '@type': typed.typeUrl };
+  const value = isPlainObject(typed.value) ? typed.value : {};
+  for (const [key, field] of Object.entries(value)) {
+    if (isUnsetDefault(field)) continue;
+    if (key === 'logFormat' && isPlainObject(field)) {
+      const format: Plain = {};
+      for (const [formatKey, formatField] of Object.entries(field)) {
+        if (!isUnsetDefault(formatField)) format[formatKey] = formatField;
+      }
+      out.logFormat = format;
+    } else {
+      out[key] = field;
+    }
+  }
+  return out;
+}
+
 function loggerKind(config: Plain, where: string): 'file' | 'stdout' | 'stderr' {
   const typed = config.typedConfig;
   const typeUrl = isPlainObject(typed) ? typed['@type'] : undefined;
@@ -274,12 +313,16 @@ function loggerKind(config: Plain, where: string): 'file' | 'stdout' | 'stderr' 
 
 /**
  * Checks one `access_log` entry (Envoy's `config.accesslog.v3.AccessLog`) and returns its sink and
- * format spec. Throws an access-log config error naming the offending path (prefixed by `where`).
+ * format spec. The entry is proto3 JSON (`typedConfig` with `@type` inline), or an entry of a
+ * bootstrap decoded by `@nuncio/config` (`typedConfig` as `{ typeUrl, value }`). Throws an access-log config error naming the offending path (prefixed by `where`).
  * Refused: access-log `filter`s, and FileAccessLog's deprecated `format` / `jsonFormat` /
  * `typedJsonFormat` (use `logFormat`).
  */
-export function parseAccessLogConfig(config: unknown, where = 'accessLog'): AccessLogDefinition {
-  if (!isPlainObject(config)) throw configInvalidError(where, 'must be an object');
+export function parseAccessLogConfig(input: unknown, where = 'accessLog'): AccessLogDefinition {
+  if (!isPlainObject(input)) throw configInvalidError(where, 'must be an object');
+  const config = isDecodedAny(input.typedConfig)
+    ? { ...input, typedConfig: inlineDecodedAny(input.typedConfig) }
+    : input;
   checkFields(config, where, ['name', 'typedConfig'], {
     filter: 'access log filters are not supported yet',
   });

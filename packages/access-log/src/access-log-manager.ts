@@ -31,8 +31,8 @@ export interface AccessLogManager {
   createAccessLogFile(path: string): AccessLogFileRef;
 
   /**
-   * Checks one Envoy `access_log` entry (`envoy.access_loggers.file`, `.stdout` or `.stderr`),
-   * opens its file, and returns a spec to post to the threads that will log. Throws an
+   * Checks one Envoy `access_log` entry (`envoy.access_loggers.file`, `.stdout` or `.stderr`), as
+   * proto3 JSON or as decoded by `@nuncio/config`'s `loadBootstrap`, opens its file, and returns a spec to post to the threads that will log. Throws an
    * access-log config error naming the offending path (prefixed with `where`).
    */
   createAccessLog(config: unknown, where?: string): AccessLogSpec;

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadBootstrap } from '@nuncio/config';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   AccessLogConfigError,
@@ -132,5 +133,69 @@ describe('parseAccessLogConfig', () => {
     });
     expect(error.code).toBe(AccessLogErrorCode.UnknownOperator);
     expect(error.where).toBe('listeners[0].accessLog[0].typedConfig.logFormat.textFormatSource');
+  });
+});
+
+describe('parseAccessLogConfig on a bootstrap decoded by @nuncio/config', () => {
+  const text = `
+admin:
+  address: { socket_address: { address: 127.0.0.1, port_value: 9901 } }
+  access_log:
+    - name: envoy.access_loggers.file
+      typed_config:
+        "@type": type.googleapis.com/envoy.extensions.access_loggers.file.v3.FileAccessLog
+        path: /var/log/admin.log
+        log_format: { json_format: { empty: "", start: "%START_TIME%", nested: { host: "%UPSTREAM_HOST%" } } }
+    - name: envoy.access_loggers.stdout
+      typed_config:
+        "@type": type.googleapis.com/envoy.extensions.access_loggers.stream.v3.StdoutAccessLog
+    - name: envoy.access_loggers.stderr
+      typed_config:
+        "@type": type.googleapis.com/envoy.extensions.access_loggers.stream.v3.StderrAccessLog
+        log_format: { text_format_source: { inline_string: "%DURATION%\\n" }, omit_empty_values: true }
+`;
+  // The loader gives every typed_config as { typeUrl, value } with each scalar at its default.
+  const entries = loadBootstrap({ text, name: 'admin.yaml' }, { checkSubset: false }).admin
+    ?.accessLog as unknown[];
+
+  it('reads each entry as it reads the proto3 JSON form, keeping a JSON template whole', () => {
+    expect(entries).toHaveLength(3);
+    expect(parseAccessLogConfig(entries[0], 'admin.access_log[0]')).toEqual({
+      sink: { kind: 'file', path: '/var/log/admin.log' },
+      format: {
+        kind: 'json',
+        template: { empty: '', start: '%START_TIME%', nested: { host: '%UPSTREAM_HOST%' } },
+        omitEmptyValues: false,
+        sortProperties: false,
+      },
+    });
+    expect(parseAccessLogConfig(entries[1])).toEqual({
+      sink: { kind: 'stdout' },
+      format: { kind: 'text', format: DEFAULT_ACCESS_LOG_FORMAT, omitEmptyValues: false },
+    });
+    expect(parseAccessLogConfig(entries[2])).toEqual({
+      sink: { kind: 'stderr' },
+      format: { kind: 'text', format: '%DURATION%\n', omitEmptyValues: true },
+    });
+  });
+
+  it('still names the field of a decoded entry it cannot serve', () => {
+    const decoded = loadBootstrap(
+      {
+        text: `
+admin:
+  access_log:
+    - name: envoy.access_loggers.stdout
+      filter: { status_code_filter: { comparison: { op: GE, value: { default_value: 500, runtime_key: k } } } }
+      typed_config:
+        "@type": type.googleapis.com/envoy.extensions.access_loggers.stream.v3.StdoutAccessLog
+`,
+        name: 'bad.yaml',
+      },
+      { checkSubset: false },
+    ).admin?.accessLog as unknown[];
+    const error = failure(decoded[0]);
+    expect(error.code).toBe(AccessLogErrorCode.ConfigUnsupportedField);
+    expect(error.message).toContain('listeners[0].accessLog[0].filter');
   });
 });
