@@ -2,7 +2,7 @@
 // length from the module goes through `WasmMemory`'s bounds checks: a bad one returns
 // `InvalidMemoryAccess` and touches nothing.
 import { Buffer } from 'node:buffer';
-import { SharedDataResult, toWasmResult } from '@nuncio/shared-data';
+import { SharedDataResult, type SharedDataSetOptions, toWasmResult } from '@nuncio/shared-data';
 import type { LogLevel } from './abi-types.ts';
 import { AbiVersion } from './abi-version.ts';
 import { realtimeNanos } from './clock.ts';
@@ -22,6 +22,12 @@ const MAX_BUFFER_TYPE = 8;
 const MAX_STREAM_TYPE = 3;
 const MAX_LOG_LEVEL = 5;
 const EMPTY = new Uint8Array(0);
+/**
+ * `proxy_set_shared_data` follows Envoy: proxy-wasm-cpp-host's `SharedData::set`
+ * (src/shared_data.cc) compares a nonzero cas only when the key exists and otherwise inserts the
+ * value. The store decides that under its stripe lock, so racing workers cannot both insert.
+ */
+const ENVOY_SET: SharedDataSetOptions = Object.freeze({ casOnMissingKey: 'insert' });
 
 function lower(pairs: readonly HeaderPair[]): HeaderPair[] {
   return pairs.map(([name, value]) => [name.toLowerCase(), value] as const);
@@ -148,16 +154,7 @@ export function createHostImports(vm: WasmVm): WasmImports {
       const key = vm.memory.utf8(kp, ks);
       const value = vm.memory.copy(vp, vs);
       if (key === null || value === null) return IMA;
-      let result = store.set(vm.vmId, key, value, cas >>> 0);
-      // Envoy creates a missing key whatever cas the plugin passed; the store wants cas 0 for that.
-      if (
-        result === SharedDataResult.CasMismatch &&
-        cas !== 0 &&
-        store.get(vm.vmId, key).result === SharedDataResult.NotFound
-      ) {
-        result = store.set(vm.vmId, key, value, 0);
-      }
-      return toWasmResult(result);
+      return toWasmResult(store.set(vm.vmId, key, value, cas >>> 0, ENVOY_SET));
     },
 
     proxy_register_shared_queue(np: number, ns: number, tokenPointer: number): number {

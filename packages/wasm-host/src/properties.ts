@@ -223,14 +223,12 @@ function xdsValue(
   switch (name) {
     case 'node':
       return plugin.node === undefined ? undefined : { kind: 'node', value: plugin.node };
+    // The connection's listener first (the network filter supplies it per connection), then the
+    // plugin's configuration; a root context has only the latter.
     case 'listener_direction':
-      return plugin.listenerDirection === undefined
-        ? undefined
-        : { kind: 'int', value: plugin.listenerDirection };
+      return optional('int', stream?.listenerDirection ?? plugin.listenerDirection);
     case 'listener_metadata':
-      return plugin.listenerMetadata === undefined
-        ? undefined
-        : { kind: 'metadata', value: plugin.listenerMetadata };
+      return optional('metadata', stream?.listenerMetadata ?? plugin.listenerMetadata);
     case 'cluster_name':
       return optional('string', stream?.clusterName);
     case 'cluster_metadata':

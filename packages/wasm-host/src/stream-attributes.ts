@@ -115,8 +115,9 @@ export interface UpstreamAttributes extends TlsAttributes {
 /**
  * What a stream tells plugins about itself through `proxy_get_property`: Envoy's standard
  * attributes, each optional (an absent one reads as `NotFound`). Values are read when a plugin
- * asks, so getters work. Plugin-level attributes (`plugin_name`, `node`, `listener_direction`...)
- * come from the plugin's configuration, not from here.
+ * asks, so getters work. Plugin-level attributes (`plugin_name`, `node`...) come from the plugin's
+ * configuration, not from here; `listener_direction` and `listener_metadata` may come from both,
+ * the stream's winning (see {@link StreamAttributes.listenerDirection}).
  */
 export interface StreamAttributes {
   readonly request?: RequestAttributes;
@@ -132,6 +133,19 @@ export interface StreamAttributes {
   readonly routeMetadata?: MetadataInfo;
   readonly upstreamHostMetadata?: MetadataInfo;
   readonly filterChainName?: string;
+  /**
+   * `listener_direction`: Envoy's `TrafficDirection` number (0 unspecified, 1 inbound, 2
+   * outbound) of the listener the stream arrived on, encoded as a little-endian int64. When set it
+   * wins over `WasmPluginOptions.listenerDirection`: one plugin may serve several listeners (Envoy
+   * gives each listener's filter config a plugin of its own, holding that listener's values).
+   */
+  readonly listenerDirection?: IntegerValue;
+  /**
+   * `listener_metadata`: the listener's `metadata`, serialized as an
+   * `envoy.config.core.v3.Metadata` message (an empty one reads as empty bytes). Wins over
+   * `WasmPluginOptions.listenerMetadata`.
+   */
+  readonly listenerMetadata?: MetadataInfo;
   /** The stream's dynamic metadata (`metadata`). */
   readonly metadata?: MetadataInfo;
 }

@@ -1,6 +1,7 @@
 // The AssemblyScript test plugin (built with @solo-io/proxy-runtime 0.1.8) driven through the
 // stream interface on the main thread: headers, local reply, configuration, shared data, metrics,
 // properties, bodies, TCP data, ticks, logs, traps and recovery.
+import { Buffer } from 'node:buffer';
 import { OwnedBuffer } from '@nuncio/buffer';
 import { waitFor } from '@nuncio/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -152,6 +153,20 @@ describe('shared data', () => {
     expect(env.sharedData.getString('shared-vm', 'hits').value).toBe('5');
   });
 
+  it("creates a missing key whatever the cas, as Envoy's proxy_set_shared_data", () => {
+    const { env, plugin } = start('create_or_cas', { vmId: 'create-vm' });
+    const run = () => {
+      const headers = new HeaderMapImpl([['x-key', 'fresh']]);
+      plugin.createStream(new RecordingCallbacks()).onRequestHeaders(headers, true);
+      return Object.fromEntries(headers.pairs());
+    };
+    // The plugin's insert carries cas 0xffffffff: it creates the key at the first attempt.
+    expect(run()).toMatchObject({ 'x-inserted': '1', 'x-count': '1', 'x-lost-inserts': '0' });
+    // Now the key exists, so the cas is compared: the plugin's increment carries the right one.
+    expect(run()).toMatchObject({ 'x-inserted': '0', 'x-count': '2', 'x-lost-inserts': '0' });
+    expect(env.sharedData.getString('create-vm', 'fresh').value).toBe('2');
+  });
+
   it('deletes the vm_id namespace when the last base VM of the vm_id is released', () => {
     const env = mainEnvironment();
     const loaded = loadWasmPlugin(testPlugin('shared', { vmId: 'gone' }), env);
@@ -211,6 +226,7 @@ describe('properties', () => {
     const headers = new HeaderMapImpl([['x-in', 'v1']]);
     stream.onRequestHeaders(headers, true);
     expect(Object.fromEntries(headers.pairs())).toMatchObject({
+      'x-listener-metadata': '?',
       'x-plugin-name': 'test-properties',
       'x-root-id': 'properties',
       'x-vm-id': 'vm-properties',
@@ -224,6 +240,45 @@ describe('properties', () => {
       'x-missing': '1',
       'x-state': 'kept',
     });
+    expect(headers.get('x-listener-team')).toBeUndefined();
+
+    // The listener the stream arrived on, as the network filter supplies it, wins over the
+    // plugin-level direction.
+    const onListener = plugin.createStream(
+      Object.assign(new RecordingCallbacks(), {
+        attributes: () => ({
+          listenerDirection: 1,
+          listenerMetadata: { filterMetadata: { 'nuncio.test': { team: 'edge' } } },
+        }),
+      }),
+    );
+    const seen = new HeaderMapImpl();
+    onListener.onRequestHeaders(seen, true);
+    const hex = (text: string) => Buffer.from(text).toString('hex');
+    // envoy.config.core.v3.Metadata, encoded by hand: filter_metadata (1) holds one map entry
+    // {key (1): "nuncio.test", value (2): Struct {fields (1): {key (1): "team", value (2):
+    // Value {string_value (3): "edge"}}}}.
+    const value = `1a04${hex('edge')}`;
+    const field = `0a04${hex('team')}1206${value}`;
+    const struct = `0a0e${field}`;
+    const entry = `0a0b${hex('nuncio.test')}1210${struct}`;
+    expect(Object.fromEntries(seen.pairs())).toMatchObject({
+      'x-direction': '1',
+      'x-xds-direction': '1',
+      'x-listener-metadata': `0a1f${entry}`,
+      'x-listener-team': 'edge',
+    });
+
+    // A listener without metadata has an empty Metadata message: found, zero bytes.
+    const bare = plugin.createStream(
+      Object.assign(new RecordingCallbacks(), {
+        attributes: () => ({ listenerDirection: 0, listenerMetadata: {} }),
+      }),
+    );
+    const none = new HeaderMapImpl();
+    bare.onRequestHeaders(none, true);
+    expect(none.get('x-direction')).toBe('0');
+    expect(none.get('x-listener-metadata')).toBe('');
   });
 });
 

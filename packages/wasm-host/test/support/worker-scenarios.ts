@@ -136,3 +136,43 @@ export async function trapScenario(
   cache.close();
   return outcomes;
 }
+
+/**
+ * Sends one request per round through the create-or-CAS plugin, with x-key `round-<r>`, each round
+ * started together with the other workers (a barrier on `control[0]`). Returns the rounds whose
+ * insert this worker's plugin won and how many of its inserts lost.
+ */
+export function createOrCasRounds(
+  descriptor: WasmPluginDescriptor,
+  store: SharedDataDescriptor,
+  stats: StatsStoreDescriptor,
+  rounds: number,
+  workers: number,
+  control: Int32Array,
+): { inserted: number[]; lostInserts: number } {
+  const env = environment(store, stats);
+  const cache = new WasmPluginCache(env);
+  const plugin = cache.getOrCreate(descriptor);
+  const inserted: number[] = [];
+  let lostInserts = 0;
+  for (let r = 0; r < rounds; r++) {
+    const target = workers * (r + 1);
+    if (Atomics.add(control, 0, 1) + 1 === target) Atomics.notify(control, 0);
+    for (;;) {
+      const seen = Atomics.load(control, 0);
+      if (seen >= target) break;
+      Atomics.wait(control, 0, seen, 100);
+    }
+    const headers = new HeaderMapImpl([['x-key', `round-${r}`]]);
+    const stream = plugin.createStream(new RecordingCallbacks());
+    stream.onRequestHeaders(headers, true);
+    stream.onDestroy();
+    if (headers.get('x-inserted') === '1') inserted.push(r);
+    else if (headers.get('x-inserted') !== '0') throw new Error(`round ${r}: no write`);
+    lostInserts += Number(headers.get('x-lost-inserts'));
+  }
+  plugin.release();
+  cache.close();
+  env.sharedData.close();
+  return { inserted, lostInserts };
+}

@@ -88,6 +88,22 @@ function getProperty(path: string): u32 {
   return 0;
 }
 
+/** A property's raw bytes as lowercase hex ("?" when missing): for message-typed properties. */
+const HEX = "0123456789abcdef";
+function propertyHex(path: string): string {
+  const p = String.UTF8.encode(path);
+  if (imports.proxy_get_property(changetype<usize>(p), p.byteLength, outPtr(), outSize()) != 0) return "?";
+  const ptr = load<u32>(outPtr());
+  const n = load<u32>(outSize());
+  let s = "";
+  for (let i: u32 = 0; i < n; i++) {
+    const b = load<u8>(ptr + i);
+    s += HEX.charAt(b >> 4) + HEX.charAt(b & 15);
+  }
+  if (n > 0) free(ptr);
+  return s;
+}
+
 /** Raw shared-data read: value in `lastShared`, cas in the out area. */
 let lastShared: string = "";
 function getShared(key: string): u32 {
@@ -201,6 +217,38 @@ class SharedContext extends Context {
   }
 }
 
+// ---- create_or_cas: proxy-wasm's create-or-CAS on a key that may not exist yet ----------------
+// The key is the request's x-key. A missing key is written with a cas no key holds (Envoy inserts
+// it whatever the cas); an existing one is incremented with its cas. x-inserted says whether this
+// request's insert won, x-count the value it wrote, x-lost-inserts how many of its inserts lost.
+
+const UNSEEN_CAS: u32 = 0xffffffff;
+class CreateOrCasRoot extends TestRoot {
+  createContext(id: u32): Context { return new CreateOrCasContext(id, this); }
+}
+class CreateOrCasContext extends Context {
+  constructor(id: u32, root: CreateOrCasRoot) { super(id, root); }
+  onRequestHeaders(n: u32, eos: bool): FilterHeadersStatusValues {
+    const h = stream_context.headers.request;
+    const key = h.get("x-key");
+    let lost = 0;
+    for (let attempt = 0; attempt < 10000; attempt++) {
+      const missing = getShared(key) != 0;
+      const next: i32 = missing ? 1 : I32.parseInt(lastShared) + 1;
+      const cas: u32 = missing ? UNSEEN_CAS : load<u32>(outCas());
+      const r = setShared(key, next.toString(), cas);
+      if (r == 0) {
+        h.add("x-inserted", missing ? "1" : "0");
+        h.add("x-count", next.toString());
+        break;
+      }
+      if (missing) lost++;
+    }
+    h.add("x-lost-inserts", lost.toString());
+    return FilterHeadersStatusValues.Continue;
+  }
+}
+
 // ---- queue_consumer / queue_producer: a shared queue across threads ---------------------------
 
 class QueueConsumerRoot extends TestRoot {
@@ -307,6 +355,8 @@ class PropertiesContext extends Context {
     if (getProperty("node\0metadata\0team") == 0) h.add("x-node-team", lastProperty);
     if (getProperty("listener_direction") == 0) h.add("x-direction", lastPropertyI64.toString());
     if (getProperty("xds\0listener_direction") == 0) h.add("x-xds-direction", lastPropertyI64.toString());
+    h.add("x-listener-metadata", propertyHex("listener_metadata"));
+    if (getProperty("xds\0listener_metadata\0filter_metadata\0nuncio.test\0team") == 0) h.add("x-listener-team", lastProperty);
     h.add("x-missing", getProperty("request\0no_such_attribute").toString());
     const key = String.UTF8.encode("my_state");
     const value = String.UTF8.encode("kept");
@@ -419,6 +469,7 @@ registerRootContext((id: u32): RootContext => new HeadersRoot(id), "headers");
 registerRootContext((id: u32): RootContext => new LocalReplyRoot(id), "local_reply");
 registerRootContext((id: u32): RootContext => new ConfigRoot(id), "config");
 registerRootContext((id: u32): RootContext => new SharedRoot(id), "shared");
+registerRootContext((id: u32): RootContext => new CreateOrCasRoot(id), "create_or_cas");
 registerRootContext((id: u32): RootContext => new QueueConsumerRoot(id), "queue_consumer");
 registerRootContext((id: u32): RootContext => new QueueProducerRoot(id), "queue_producer");
 registerRootContext((id: u32): RootContext => new TickRoot(id), "tick");
