@@ -20,6 +20,8 @@ export const listenerSupportedFields: Readonly<Record<string, readonly string[]>
   'envoy.config.listener.v3.Listener': [
     'listener_filters_timeout',
     'continue_on_listener_filters_timeout',
+    'traffic_direction',
+    'metadata',
   ],
 });
 

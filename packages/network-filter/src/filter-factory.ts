@@ -2,6 +2,7 @@ import type { Dispatcher } from '@nuncio/dispatcher';
 import type { Scope } from '@nuncio/stats';
 import type { FilterManager } from './filter-manager.ts';
 import type { ListenerFilterManager } from './listener-filter.ts';
+import type { ListenerInfo } from './listener-info.ts';
 
 /**
  * Whether connections should be closed for draining (Envoy's `DrainDecision`): true while the
@@ -26,6 +27,8 @@ export interface FactoryContext {
   readonly listenerScope: Scope;
   /** The listener's name. */
   readonly listenerName: string;
+  /** The listener's `traffic_direction` and `metadata` (Envoy's `listenerInfo()`). */
+  readonly listenerInfo: ListenerInfo;
   /** The worker's index, or -1 on the main thread. */
   readonly workerIndex: number;
   /** The listener's drain state. */

@@ -105,6 +105,7 @@ export type {
   ListenerFilterCallbacks,
   ListenerFilterManager,
 } from './listener-filter.ts';
+export { type ListenerInfo, TrafficDirection } from './listener-info.ts';
 export type {
   AddressInput,
   CidrRangeInput,
@@ -113,6 +114,7 @@ export type {
   FilterChainMatchInput,
   ListenerFilterInput,
   ListenerInput,
+  MetadataInput,
   NetworkFilterInput,
   TypedConfigInput,
 } from './listener-input.ts';

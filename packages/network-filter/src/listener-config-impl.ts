@@ -15,6 +15,7 @@ import type {
   NetworkFilterFactoryCb,
 } from './filter-factory.ts';
 import type { ListenerConfig, NetworkFilterChain } from './listener-config.ts';
+import { type ListenerInfo, TrafficDirection } from './listener-info.ts';
 import type { FilterChainInput, ListenerInput, TypedConfigInput } from './listener-input.ts';
 import { formatSocketAddress, type SocketAddress, socketAddress } from './socket-address.ts';
 
@@ -59,6 +60,25 @@ function typeNameOf(reference: FilterReference): string {
   return url.slice(url.lastIndexOf('/') + 1);
 }
 
+const DIRECTIONS: Readonly<Record<string, TrafficDirection>> = {
+  UNSPECIFIED: TrafficDirection.Unspecified,
+  INBOUND: TrafficDirection.Inbound,
+  OUTBOUND: TrafficDirection.Outbound,
+};
+const NO_METADATA = Object.freeze({});
+
+/** The listener's `traffic_direction` and `metadata` for factories; throws on a bad direction. */
+function listenerInfoOf(input: ListenerInput): ListenerInfo {
+  const name = input.trafficDirection ?? 'UNSPECIFIED';
+  const direction = Object.hasOwn(DIRECTIONS, name) ? DIRECTIONS[name] : undefined;
+  if (direction === undefined) {
+    throw invalidListenerConfig(
+      `listener '${input.name}': traffic_direction ${String(name)} is not one of UNSPECIFIED, INBOUND, OUTBOUND`,
+    );
+  }
+  return Object.freeze({ direction, metadata: input.metadata ?? NO_METADATA });
+}
+
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -78,6 +98,8 @@ export class ListenerConfigImpl implements ListenerConfig {
   readonly listenerFilterNames: readonly string[];
   /** The listener's stats scope. */
   readonly listenerScope: Scope;
+  /** The listener's `traffic_direction` and `metadata`, as factories see them. */
+  readonly listenerInfo: ListenerInfo;
   private readonly context: ListenerBuildContext;
   private readonly factoryContext: FactoryContext;
 
@@ -127,11 +149,13 @@ export class ListenerConfigImpl implements ListenerConfig {
     );
     this.continueOnListenerFiltersTimeout = input.continueOnListenerFiltersTimeout ?? false;
     this.enableReusePort = input.enableReusePort ?? true;
+    this.listenerInfo = listenerInfoOf(input);
     this.factoryContext = {
       dispatcher: context.dispatcher,
       scope: context.scope,
       listenerScope: this.listenerScope,
       listenerName: this.name,
+      listenerInfo: this.listenerInfo,
       workerIndex: context.workerIndex,
       drainDecision: context.drainDecision,
       getSingleton: <T>(name: string) => context.singletons.get(name) as T | undefined,

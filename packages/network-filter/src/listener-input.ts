@@ -1,3 +1,5 @@
+import type { JsonObject } from '@nuncio/config';
+
 /**
  * The listener configuration this package reads: Envoy's `envoy.config.listener.v3.Listener` with
  * only the fields Nuncio implements, all optional but the name. A `Listener` decoded by
@@ -15,6 +17,14 @@ export interface DurationInput {
 export interface CidrRangeInput {
   readonly addressPrefix: string;
   readonly prefixLen?: number;
+}
+
+/**
+ * `envoy.config.core.v3.Metadata` as `@nuncio/config` decodes it: `filter_metadata`, a
+ * `google.protobuf.Struct` (a JSON object) per filter name.
+ */
+export interface MetadataInput {
+  readonly filterMetadata?: Readonly<Record<string, JsonObject>>;
 }
 
 /** A `google.protobuf.Any` as `@nuncio/config` decodes it. */
@@ -86,4 +96,8 @@ export interface ListenerInput {
   readonly perConnectionBufferLimitBytes?: number;
   /** Each worker binds its own socket with `SO_REUSEPORT` (default true, as Envoy). */
   readonly enableReusePort?: boolean;
+  /** `traffic_direction`, told to filters through `FactoryContext.listenerInfo` (default unspecified). */
+  readonly trafficDirection?: 'UNSPECIFIED' | 'INBOUND' | 'OUTBOUND';
+  /** `metadata`, told to filters through `FactoryContext.listenerInfo`. */
+  readonly metadata?: MetadataInput;
 }
