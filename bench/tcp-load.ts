@@ -1,15 +1,20 @@
-// The load generator of the TCP proxy benchmark, run as a child process pinned to its own core:
-// it hosts the echo upstream and drives the clients, so the proxy's core does only proxying.
-// Commands come over the IPC channel; each is answered with one message.
+// The load generator of the root benchmarks (tcp-proxy.bench.ts, proxy-peers.bench.ts), run as a
+// child process pinned to its own core: it hosts the echo upstream and drives the clients, so the
+// proxy's core does only proxying. Commands come over the IPC channel; each is answered with one
+// message.
 import { once } from 'node:events';
 import { connect, createServer, type Socket } from 'node:net';
 
 interface Command {
-  cmd: 'start' | 'throughput' | 'pingpong' | 'exit';
+  cmd: 'start' | 'throughput' | 'pingpong' | 'connrate' | 'exit';
   port?: number;
   streams?: number;
   durationMs?: number;
   iterations?: number;
+  /** connrate: connections in flight at once. */
+  concurrency?: number;
+  /** connrate: bytes each way per connection. */
+  payloadBytes?: number;
 }
 
 const send = (message: unknown) => process.send?.(message);
@@ -22,6 +27,8 @@ const echo = createServer({ noDelay: true }, (socket) => {
 async function open(port: number): Promise<Socket> {
   const socket = connect({ port, host: '127.0.0.1', noDelay: true });
   await once(socket, 'connect');
+  // A reset (the proxy stopped under us) ends the measurement's bytes, not this process.
+  socket.on('error', () => socket.destroy());
   return socket;
 }
 
@@ -80,6 +87,69 @@ async function pingpong(port: number, iterations: number) {
   return { samples: [...samples] };
 }
 
+/**
+ * Connection rate: `concurrency` clients each loop over connect, write `payloadBytes`, read as
+ * many back, end and wait for the close, for `durationMs` after a warm-up; completed connections
+ * counted (a connection that fails counts as a failure, not a completion).
+ */
+async function connrate(
+  port: number,
+  concurrency: number,
+  payloadBytes: number,
+  durationMs: number,
+) {
+  const payload = Buffer.alloc(payloadBytes, 0x61);
+  let counting = false;
+  let running = true;
+  let completed = 0;
+  let failed = 0;
+  let inFlight = 0;
+  let allClosed: (() => void) | null = null;
+  const next = () => {
+    if (!running) {
+      if (inFlight === 0) allClosed?.();
+      return;
+    }
+    inFlight++;
+    let received = 0;
+    let ok = false;
+    const socket = connect({ port, host: '127.0.0.1', noDelay: true });
+    socket.on('connect', () => socket.write(payload));
+    socket.on('data', (data: Buffer) => {
+      received += data.length;
+      if (received >= payloadBytes && !ok) {
+        ok = true;
+        socket.end();
+      }
+    });
+    socket.on('error', () => {});
+    socket.on('close', () => {
+      inFlight--;
+      if (counting) {
+        if (ok) completed++;
+        else failed++;
+      }
+      next();
+    });
+  };
+  for (let i = 0; i < concurrency; i++) next();
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  counting = true;
+  const start = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, durationMs));
+  const elapsed = performance.now() - start;
+  counting = false;
+  const result = { connections: completed, failed, ms: elapsed };
+  running = false;
+  // Let the connections in flight finish, so that the next measurement starts on a quiet proxy.
+  await new Promise<void>((resolve) => {
+    allClosed = resolve;
+    if (inFlight === 0) resolve();
+    setTimeout(resolve, 2000).unref();
+  });
+  return result;
+}
+
 // Never outlive the benchmark: its channel closing ends this process.
 process.on('disconnect', () => process.exit(0));
 
@@ -93,6 +163,16 @@ process.on('message', async (message: Command) => {
       return;
     case 'pingpong':
       send(await pingpong(message.port ?? 0, message.iterations ?? 5000));
+      return;
+    case 'connrate':
+      send(
+        await connrate(
+          message.port ?? 0,
+          message.concurrency ?? 8,
+          message.payloadBytes ?? 1024,
+          message.durationMs ?? 2000,
+        ),
+      );
       return;
     case 'exit':
       echo.close();
