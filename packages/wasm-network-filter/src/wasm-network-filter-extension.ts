@@ -5,6 +5,7 @@ import type {
 import {
   type FactoryContext,
   type FilterManager,
+  type ListenerInfo,
   NETWORK_FILTER_CATEGORY,
   type NetworkFilterConfigFactory,
   type NetworkFilterFactoryCb,
@@ -73,13 +74,15 @@ export function checkWasmNetworkFilterConfig(
 /** Adds one filter per connection over a plugin of this worker: the per-connection callback. */
 class WasmNetworkFilterFactory {
   private readonly entry: WasmPluginEntry;
+  private readonly listener: ListenerInfo;
 
-  constructor(entry: WasmPluginEntry) {
+  constructor(entry: WasmPluginEntry, listener: ListenerInfo) {
     this.entry = entry;
+    this.listener = listener;
   }
 
   readonly create: NetworkFilterFactoryCb = (filterManager: FilterManager) => {
-    filterManager.addFilter(new WasmNetworkFilter(this.entry));
+    filterManager.addFilter(new WasmNetworkFilter(this.entry, this.listener));
   };
 }
 
@@ -102,7 +105,9 @@ export const wasmNetworkFilterConfigFactory: NetworkFilterConfigFactory<
     const threadLocal = context.getSingleton<WasmThreadLocal>(WASM_THREAD_LOCAL_SINGLETON);
     if (threadLocal === undefined) throw missingSingleton(WASM_THREAD_LOCAL_SINGLETON);
     const entry = threadLocal.plugin(pluginConfigKey(plugin), plugin.name);
-    return new WasmNetworkFilterFactory(entry).create;
+    // The listener's direction and metadata go to the plugin per connection (listener_direction,
+    // listener_metadata): the plugin may be shared with other listeners.
+    return new WasmNetworkFilterFactory(entry, context.listenerInfo).create;
   },
 };
 

@@ -6,6 +6,7 @@ import {
   ConnectionEvent,
   FilterStatus,
   formatSocketAddress,
+  type ListenerInfo,
   type ReadFilter,
   type ReadFilterCallbacks,
   type WriteFilter,
@@ -47,10 +48,16 @@ export class WasmNetworkFilter
   private heldWrite: OwnedBuffer | null;
   private heldWriteEnd: boolean;
   private finished: boolean;
+  private readonly listener: ListenerInfo | undefined;
   private readonly stream: WasmStream;
 
-  constructor(entry: WasmPluginEntry) {
+  /**
+   * `listener` is the listener the connection arrived on, for the `listener_direction` and
+   * `listener_metadata` properties (without it, the plugin's own values, if any, are used).
+   */
+  constructor(entry: WasmPluginEntry, listener?: ListenerInfo) {
     this.entry = entry;
+    this.listener = listener;
     this.readCallbacks = null;
     this.writeCallbacks = null;
     this.heldWrite = null;
@@ -153,6 +160,7 @@ export class WasmNetworkFilter
   attributes(): StreamAttributes | undefined {
     const connection = this.connection();
     if (connection === null) return undefined;
+    const listener = this.listener;
     const info = connection.connectionInfoProvider;
     const streamInfo = connection.streamInfo;
     const upstreamRemote = streamInfo.upstreamRemoteAddress ?? streamInfo.upstreamHost;
@@ -193,6 +201,9 @@ export class WasmNetworkFilter
       ...(streamInfo.filterChainName === undefined
         ? {}
         : { filterChainName: streamInfo.filterChainName }),
+      ...(listener === undefined
+        ? {}
+        : { listenerDirection: listener.direction, listenerMetadata: listener.metadata }),
     };
   }
 

@@ -7,8 +7,10 @@
 // root_id "net": every connection counts in `connections`; downstream bytes are upper-cased (and
 // counted in `downstream_bytes`), upstream bytes have their spaces turned into '_' (counted in
 // `upstream_bytes`). Downstream commands: "close" closes the connection, "trap" traps, "props"
-// is replaced by the connection's properties, "greet" by the shared-data value the bootstrap
-// service wrote, "hold" is held back until the root context's next tick continues it.
+// is replaced by the connection's properties, "listener" by its listener's direction, metadata
+// (hex of the protobuf bytes) and metadata value nuncio.test.team, "greet" by the shared-data
+// value the bootstrap service wrote, "hold" is held back until the root context's next tick
+// continues it.
 // root_id "service": the bootstrap service: counts `service_started` when configured, writes
 // shared data "greeting" and counts `service_ticks` on each tick.
 export * from "@solo-io/proxy-runtime/proxy";
@@ -66,6 +68,22 @@ function property(path: string, integer: bool): string {
     return value.toString();
   }
   return takeString();
+}
+
+/** A property's raw bytes as lowercase hex ("?" when missing): for message-typed properties. */
+const HEX = "0123456789abcdef";
+function propertyHex(path: string): string {
+  const p = String.UTF8.encode(path);
+  if (imports.proxy_get_property(changetype<usize>(p), p.byteLength, outPtr(), outSize()) != 0) return "?";
+  const ptr = load<u32>(outPtr());
+  const n = load<u32>(outSize());
+  let s = "";
+  for (let i: u32 = 0; i < n; i++) {
+    const b = load<u8>(ptr + i);
+    s += HEX.charAt(b >> 4) + HEX.charAt(b & 15);
+  }
+  if (n > 0) free(ptr);
+  return s;
 }
 
 function getShared(key: string): string {
@@ -150,6 +168,14 @@ export function proxy_on_downstream_data(context_id: u32, size: u32, end: u32): 
       " port=" + property("source\0port", true) +
       " conn=" + property("connection\0id", true) +
       " plugin=" + property("plugin_name", false) + "\n");
+    return FilterStatusValues.Continue;
+  }
+  if (data.includes("listener")) {
+    setBuffer(BUFFER_DOWNSTREAM_DATA, 0, size,
+      "dir=" + property("listener_direction", true) +
+      " xds=" + property("xds\0listener_direction", true) +
+      " meta=" + propertyHex("listener_metadata") +
+      " team=" + property("listener_metadata\0filter_metadata\0nuncio.test\0team", false) + "\n");
     return FilterStatusValues.Continue;
   }
   if (data.includes("greet")) {
