@@ -63,4 +63,11 @@ export interface AdminRoutesOptions {
    * admin server turns it on.
    */
   readonly notFound?: boolean;
+  /**
+   * Envoy's custom stat namespaces: a stat named `<namespace>.<name>` is exported by
+   * `/stats/prometheus` as `<name>` (sanitized), without the namespace and without `envoy_`, as
+   * Envoy exports plugin-defined metrics; `/stats` shows the full name. Default `['wasmcustom']`
+   * (Envoy's wasm namespace, which only plugins' metrics use); `[]` turns the stripping off.
+   */
+  readonly customStatNamespaces?: readonly string[];
 }

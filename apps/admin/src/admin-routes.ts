@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyPluginAsync } from 'fastify'
 import { logAdminRequest } from './admin-access-log.ts';
 import type { AdminLogger, AdminRoutesOptions } from './admin-providers.ts';
 import { ContentType, text } from './admin-response.ts';
+import { DEFAULT_CUSTOM_STAT_NAMESPACES } from './custom-stat-namespaces.ts';
 import { invalidOptionError } from './errors.ts';
 import { type RouteContext, sendAnswer } from './route-kit.ts';
 import { registerClustersRoute } from './routes/clusters-route.ts';
@@ -13,6 +14,21 @@ import { registerServerCmdRoutes } from './routes/server-cmd-routes.ts';
 import { registerMemoryRoute, registerServerInfoRoutes } from './routes/server-info-routes.ts';
 import { registerStatsRoutes } from './routes/stats-routes.ts';
 import { registerThreadsRoute } from './routes/threads-route.ts';
+
+/** The `customStatNamespaces` option checked: names without dots, default Envoy's wasm one. */
+function customNamespaces(names: readonly string[] | undefined): ReadonlySet<string> {
+  if (names === undefined) return new Set(DEFAULT_CUSTOM_STAT_NAMESPACES);
+  if (
+    !Array.isArray(names) ||
+    names.some((name) => typeof name !== 'string' || name === '' || name.includes('.'))
+  ) {
+    throw invalidOptionError(
+      'customStatNamespaces',
+      'must be an array of non-empty names without dots',
+    );
+  }
+  return new Set(names);
+}
 
 /** The admin's default logger: the console. */
 export const consoleAdminLogger: AdminLogger = {
@@ -97,7 +113,13 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (fastif
 
   if (providers.server !== undefined) registerServerInfoRoutes(fastify, context, providers.server);
   if (providers.stats !== undefined) {
-    registerStatsRoutes(fastify, context, providers.stats, providers.statsFlushOnAdmin);
+    registerStatsRoutes(
+      fastify,
+      context,
+      providers.stats,
+      providers.statsFlushOnAdmin,
+      customNamespaces(options.customStatNamespaces),
+    );
   }
   if (providers.clusters !== undefined) registerClustersRoute(fastify, context, providers.clusters);
   if (providers.listeners !== undefined) {

@@ -89,6 +89,9 @@ export async function createAdminServer(options: AdminServerOptions): Promise<Ad
     logger,
     ...(accessLogs === undefined ? {} : { accessLogs }),
     ...(options.index === undefined ? {} : { index: options.index }),
+    ...(options.customStatNamespaces === undefined
+      ? {}
+      : { customStatNamespaces: options.customStatNamespaces }),
     notFound: true,
   });
   try {

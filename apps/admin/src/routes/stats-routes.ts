@@ -5,12 +5,12 @@ import {
   type StatsRenderOptions,
   StatsType,
   statsAsJson,
-  statsAsPrometheus,
   statsAsText,
 } from '@nuncio/stats';
 import type { FastifyInstance } from 'fastify';
 import { type AdminResponse, json, text } from '../admin-response.ts';
 import type { AdminStatsSource } from '../admin-stats.ts';
+import { prometheusWithCustomNamespaces } from '../custom-stat-namespaces.ts';
 import { type AdminQuery, type RouteContext, registerEndpoint } from '../route-kit.ts';
 import { formatG } from './format-g.ts';
 import { statsJsonSchema } from './schemas.ts';
@@ -23,12 +23,16 @@ const STATS_TYPES = [
   StatsType.All,
 ];
 
-/** Registers the stats endpoints over `stats`; `flush` runs before each read when given. */
+/**
+ * Registers the stats endpoints over `stats`; `flush` runs before each read when given; stats in
+ * `customNamespaces` lose the namespace (and get no `envoy_`) in the Prometheus output.
+ */
 export function registerStatsRoutes(
   fastify: FastifyInstance,
   context: RouteContext,
   stats: AdminStatsSource,
   flush: (() => unknown) | undefined,
+  customNamespaces: ReadonlySet<string>,
 ): void {
   const prometheus = async (query: AdminQuery): Promise<AdminResponse> => {
     const options = renderOptions(query);
@@ -40,7 +44,7 @@ export function registerStatsRoutes(
       );
     }
     if (flush !== undefined) await flush();
-    return text(statsAsPrometheus(stats, options));
+    return text(prometheusWithCustomNamespaces(stats, options, customNamespaces));
   };
 
   registerEndpoint(fastify, context, {
@@ -106,7 +110,7 @@ export function registerStatsRoutes(
     path: '/stats/prometheus',
     help: 'print server stats in prometheus format',
     description:
-      'The Prometheus text exposition format (0.0.4): `envoy_`-prefixed tag-extracted names with tags as labels, counters, gauges, then histograms as cumulative `_bucket{le=...}`, `_sum` and `_count`.',
+      'The Prometheus text exposition format (0.0.4): `envoy_`-prefixed tag-extracted names with tags as labels, counters, gauges, then histograms as cumulative `_bucket{le=...}`, `_sum` and `_count`. Plugin-defined metrics (`wasmcustom.<name>`, or another custom stat namespace) are named `<name>`, without the namespace or `envoy_`, as Envoy names them.',
     mutates: false,
     params: [
       {
