@@ -43,7 +43,10 @@ export const coreSubset: Readonly<Record<string, readonly string[]>> = {
     'listener_filters',
     'per_connection_buffer_limit_bytes',
     'enable_reuse_port',
+    'connection_balance_config',
   ],
+  // Exact balancing only: `extend_balance` (a balancer extension) is reported as unsupported.
+  'envoy.config.listener.v3.Listener.ConnectionBalanceConfig': ['exact_balance'],
   'envoy.config.listener.v3.FilterChain': ['filter_chain_match', 'filters', 'name'],
   'envoy.config.listener.v3.FilterChainMatch': [
     'destination_port',
