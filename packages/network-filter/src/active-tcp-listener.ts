@@ -6,6 +6,7 @@ import {
   type ActiveTcpSocketOwner,
   type SocketRejectReason,
 } from './active-tcp-socket.ts';
+import type { ConnectionBalancer } from './connection-balancer.ts';
 import type { ConnectionCallbacks } from './connection-callbacks.ts';
 import { ConnectionCloseType } from './connection-close-type.ts';
 import { ConnectionEvent } from './connection-event.ts';
@@ -13,25 +14,23 @@ import { ConnectionImpl } from './connection-impl.ts';
 import type { ConnectionLimit } from './connection-limit.ts';
 import { ConnectionSocketImpl, RAW_BUFFER_TRANSPORT_PROTOCOL } from './connection-socket-impl.ts';
 import { listenerRejectChannel } from './diagnostics.ts';
+import type { DrainManager } from './drain-manager.ts';
 import { NetworkError, NetworkErrorCode } from './errors.ts';
-import type { DrainDecision, NetworkFilterFactoryCb } from './filter-factory.ts';
+import type { NetworkFilterFactoryCb } from './filter-factory.ts';
 import type { NetworkFilterChain } from './listener-config.ts';
 import type { ListenerConfigImpl } from './listener-config-impl.ts';
 import { ListenerStats } from './listener-stats.ts';
 import { type SocketAddress, socketAddress } from './socket-address.ts';
+import type { SocketHandOff } from './socket-hand-off.ts';
 
 /** Node's default stream high-water mark since v22; accepted sockets never buffer more than this. */
 const SOCKET_HIGH_WATER_MARK = 64 * 1024;
 
-/** A listener's drain state, shared by its factories. */
-export class DrainDecisionImpl implements DrainDecision {
-  draining: boolean;
-  constructor() {
-    this.draining = false;
-  }
-  drainClose(): boolean {
-    return this.draining;
-  }
+/** How a listener balances its connections over the workers (Envoy's `exact_balance`). */
+export interface ListenerBalancing {
+  readonly balancer: ConnectionBalancer;
+  /** Reaches the other workers; sockets are served here when it cannot. */
+  readonly handOff: SocketHandOff;
 }
 
 /** A connection of a listener, and its listener's bookkeeping when it closes. */
@@ -58,14 +57,18 @@ class ActiveTcpConnection implements ConnectionCallbacks {
 /**
  * Envoy's `ActiveTcpListener`: one worker's listening socket for one listener (its own socket,
  * bound with `reusePort`), the sockets going through listener filters, and the connections made
- * from them.
+ * from them. With a balancer, it is also Envoy's `BalancedConnectionHandler`: an accepted socket
+ * may be handed to another worker, and sockets other workers accepted are adopted here.
  */
 export class ActiveTcpListener implements ActiveTcpSocketOwner {
   readonly dispatcher: Dispatcher;
   readonly stats: ListenerStats;
   readonly limit: ConnectionLimit;
-  readonly drainDecision: DrainDecisionImpl;
+  readonly drainManager: DrainManager;
   config: ListenerConfigImpl;
+  private readonly workerIndex: number;
+  private readonly balancer: ConnectionBalancer | null;
+  private readonly handOff: SocketHandOff | null;
   private server: Server | null;
   private bound: SocketAddress | null;
   private readonly sockets: Set<ActiveTcpSocket>;
@@ -77,13 +80,17 @@ export class ActiveTcpListener implements ActiveTcpSocketOwner {
     dispatcher: Dispatcher,
     config: ListenerConfigImpl,
     limit: ConnectionLimit,
-    drainDecision: DrainDecisionImpl,
+    drainManager: DrainManager,
     workerIndex: number,
+    balancing: ListenerBalancing | null,
   ) {
     this.dispatcher = dispatcher;
     this.config = config;
     this.limit = limit;
-    this.drainDecision = drainDecision;
+    this.drainManager = drainManager;
+    this.workerIndex = workerIndex;
+    this.balancer = balancing?.balancer ?? null;
+    this.handOff = balancing?.handOff ?? null;
     this.stats = new ListenerStats(config.listenerScope, workerIndex);
     this.server = null;
     this.bound = null;
@@ -101,6 +108,11 @@ export class ActiveTcpListener implements ActiveTcpSocketOwner {
   /** Connections open now (not counting sockets still in listener filters). */
   numConnections(): number {
     return this.connections.size;
+  }
+
+  /** Whether connections are balanced over the workers (`exact_balance`). */
+  balanced(): boolean {
+    return this.balancer !== null;
   }
 
   /** Whether the listening socket is open. */
@@ -146,6 +158,8 @@ export class ActiveTcpListener implements ActiveTcpSocketOwner {
               ? socketAddress(address.address, address.port)
               : config.address;
           this.server = server;
+          // Other workers may hand sockets here once this one accepts too.
+          this.balancer?.registerHandler(this.workerIndex);
           resolve(this.bound);
         },
       );
@@ -157,6 +171,7 @@ export class ActiveTcpListener implements ActiveTcpSocketOwner {
     const server = this.server;
     if (server === null) return Promise.resolve();
     this.server = null;
+    this.balancer?.unregisterHandler(this.workerIndex);
     server.off('connection', this.onConnectionBound);
     return new Promise((resolve) => {
       server.close();
@@ -167,7 +182,7 @@ export class ActiveTcpListener implements ActiveTcpSocketOwner {
   }
 
   private onConnection(socket: Socket): void {
-    if (this.drainDecision.draining) {
+    if (this.drainManager.draining()) {
       socket.destroy();
       return;
     }
@@ -177,6 +192,43 @@ export class ActiveTcpListener implements ActiveTcpSocketOwner {
       socket.destroy();
       return;
     }
+    const balancer = this.balancer;
+    if (balancer !== null) {
+      // Envoy's onAcceptWorker: the pick counts the socket on its target at once. The limit
+      // counted above is shared by every worker, so the target takes it over as it is.
+      const target = balancer.pickTargetHandler(this.workerIndex);
+      if (target !== this.workerIndex) {
+        if (
+          (this.handOff as SocketHandOff).handOff(target, { listener: this.config.name, socket })
+        ) {
+          return;
+        }
+        balancer.decNumConnections(target);
+        balancer.incNumConnections(this.workerIndex);
+      }
+    }
+    this.acceptSocket(socket);
+  }
+
+  /**
+   * Serves a socket another worker accepted for this listener and handed here (Envoy's
+   * `onAcceptWorker` with `rebalanced`): it was counted here and against the limit already.
+   * Returns false, having closed it, when this listener no longer accepts.
+   */
+  adoptRebalancedSocket(socket: Socket): boolean {
+    // A transferred socket arrives neither flowing nor paused: pause it, so that nothing is read
+    // before the connection (or a listener filter) asks for it.
+    socket.pause();
+    if (this.server === null || this.drainManager.draining()) {
+      socket.destroy();
+      this.releaseSocket();
+      return false;
+    }
+    this.acceptSocket(socket);
+    return true;
+  }
+
+  private acceptSocket(socket: Socket): void {
     const info = new ConnectionSocketImpl(socket);
     const config = this.config;
     if (config.listenerFilterFactories.length === 0) {
@@ -210,7 +262,7 @@ export class ActiveTcpListener implements ActiveTcpSocketOwner {
       this.stats.downstreamListenerFilterRemoteClose.inc();
     }
     this.publishReject(socket.socket.socket, reason);
-    this.limit.release();
+    this.releaseSocket();
     this.maybeDrained();
   }
 
@@ -225,7 +277,7 @@ export class ActiveTcpListener implements ActiveTcpSocketOwner {
       this.stats.noFilterChainMatch.inc();
       this.publishReject(info.socket, 'no_filter_chain_match');
       info.socket.destroy();
-      this.limit.release();
+      this.releaseSocket();
       this.maybeDrained();
       return;
     }
@@ -261,10 +313,16 @@ export class ActiveTcpListener implements ActiveTcpSocketOwner {
     stats.downstreamCxActive.dec();
     stats.workerCxActive.dec();
     stats.downstreamCxLengthMs.recordValue(active.connection.streamInfo.durationMs ?? 0);
-    this.limit.release();
+    this.releaseSocket();
     // The connection may still be on the stack (closed from one of its own callbacks).
     this.dispatcher.deferredDelete(active.connection);
     this.maybeDrained();
+  }
+
+  /** A socket counted at accept is gone: one fewer against the limit and in the balancer. */
+  private releaseSocket(): void {
+    this.limit.release();
+    this.balancer?.decNumConnections(this.workerIndex);
   }
 
   private publishReject(socket: Socket, reason: string): void {
@@ -278,12 +336,19 @@ export class ActiveTcpListener implements ActiveTcpSocketOwner {
   }
 
   /**
-   * Stops accepting, marks the listener draining, waits up to `timeoutMs` for its connections to
-   * close by themselves, then closes the rest (`NoFlush`).
+   * Stops accepting, starts the drain sequence (filters asking `drainClose()` get the strategy's
+   * answer), waits up to `timeoutMs` for the connections to close by themselves, then closes the
+   * rest (`NoFlush`). Once it is over, `drainClose()` answers true.
    */
   async drain(timeoutMs: number): Promise<void> {
-    this.drainDecision.draining = true;
+    this.drainManager.startDrainSequence(timeoutMs);
     await this.stopListening();
+    await this.waitForConnections(timeoutMs);
+    this.drainManager.startDrainSequence(0);
+    this.closeAll();
+  }
+
+  private async waitForConnections(timeoutMs: number): Promise<void> {
     if (this.connections.size === 0 && this.sockets.size === 0) return;
     if (timeoutMs > 0) {
       await new Promise<void>((resolve) => {
@@ -295,7 +360,6 @@ export class ActiveTcpListener implements ActiveTcpSocketOwner {
         });
       });
     }
-    this.closeAll();
   }
 
   private maybeDrained(): void {

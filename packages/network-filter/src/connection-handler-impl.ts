@@ -1,6 +1,7 @@
 import { currentDispatcher, type Dispatcher } from '@nuncio/dispatcher';
 import type { Counter, Scope } from '@nuncio/stats';
-import { ActiveTcpListener, DrainDecisionImpl } from './active-tcp-listener.ts';
+import { ActiveTcpListener, type ListenerBalancing } from './active-tcp-listener.ts';
+import { ExactConnectionBalancer } from './connection-balancer-impl.ts';
 import type {
   ActiveListenerInfo,
   ConnectionHandler,
@@ -8,10 +9,13 @@ import type {
   ListenerSnapshot,
 } from './connection-handler.ts';
 import { ConnectionLimit } from './connection-limit.ts';
+import type { DrainManager, DrainStrategy } from './drain-manager.ts';
+import { createDrainManager } from './drain-manager-impl.ts';
 import { invalidArgument, NetworkError, NetworkErrorCode } from './errors.ts';
 import { type ExtensionResolver, ListenerConfigImpl } from './listener-config-impl.ts';
 import type { ListenerInput } from './listener-input.ts';
 import { nullScope } from './null-scope.ts';
+import type { RebalancedSocket, SocketHandOff } from './socket-hand-off.ts';
 
 /** Envoy's default `--drain-time-s`: 600 s. */
 export const DEFAULT_DRAIN_TIMEOUT_MS = 600_000;
@@ -33,6 +37,16 @@ export interface ConnectionHandlerOptions {
   singletons?: Readonly<Record<string, unknown>>;
   /** How long a listener removed by a snapshot drains before its connections are closed. */
   drainTimeoutMs?: number;
+  /**
+   * How `drainClose()` answers filters while a listener drains (Envoy's `--drain-strategy`):
+   * `gradual` (the default, Envoy's) or `immediate`.
+   */
+  drainStrategy?: DrainStrategy;
+  /**
+   * How this worker reaches the others to hand them sockets, for listeners with
+   * `exact_balance` (a `DispatcherSocketHandOff`). Without it, no listener balances.
+   */
+  socketHandOff?: SocketHandOff;
 }
 
 interface Entry {
@@ -58,6 +72,8 @@ class ConnectionHandlerImpl implements ConnectionHandler {
   private readonly scope: Scope;
   private readonly singletons: ReadonlyMap<string, unknown>;
   private readonly drainTimeoutMs: number;
+  private readonly drainStrategy: DrainStrategy | undefined;
+  private readonly socketHandOff: SocketHandOff | null;
   private readonly entries: Map<string, Entry>;
   private readonly createSuccess: Counter;
   private readonly createFailure: Counter;
@@ -76,6 +92,10 @@ class ConnectionHandlerImpl implements ConnectionHandler {
     this.scope = options.scope ?? nullScope;
     this.singletons = new Map(Object.entries(options.singletons ?? {}));
     this.drainTimeoutMs = options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS;
+    this.drainStrategy = options.drainStrategy;
+    // Checked here, so that a bad strategy fails the handler rather than its first listener.
+    this.newDrainManager();
+    this.socketHandOff = options.socketHandOff ?? null;
     this.entries = new Map();
     const manager = this.scope.scopeFromStatName('listener_manager');
     this.createSuccess = manager.counterFromString('listener_create_success');
@@ -88,13 +108,20 @@ class ConnectionHandlerImpl implements ConnectionHandler {
     return total;
   }
 
-  private buildConfig(config: ListenerInput, drainDecision: DrainDecisionImpl): ListenerConfigImpl {
+  private newDrainManager(): DrainManager {
+    return createDrainManager({
+      ...(this.drainStrategy === undefined ? {} : { strategy: this.drainStrategy }),
+      timeSource: this.dispatcher.timeSource,
+    });
+  }
+
+  private buildConfig(config: ListenerInput, drainManager: DrainManager): ListenerConfigImpl {
     return new ListenerConfigImpl(config, {
       registry: this.registry,
       dispatcher: this.dispatcher,
       scope: this.scope,
       workerIndex: this.workerIndex,
-      drainDecision,
+      drainDecision: drainManager,
       singletons: this.singletons,
       buildFactories: true,
     });
@@ -110,18 +137,23 @@ class ConnectionHandlerImpl implements ConnectionHandler {
         `a listener named '${config.name}' already exists on worker ${this.workerIndex}`,
       );
     }
-    const drainDecision = new DrainDecisionImpl();
-    const built = this.buildConfig(config, drainDecision);
+    const drainManager = this.newDrainManager();
+    const built = this.buildConfig(config, drainManager);
+    const balancing = this.balancingFor(built, options);
     const limit = new ConnectionLimit(
       options.maxConnections ?? ConnectionLimit.UNLIMITED,
-      options.connectionCounter,
+      // A balanced listener's limit must be one counter for every worker (a socket counted on
+      // one is released on another): the balancer's counters start with one.
+      options.connectionCounter ??
+        (balancing === null ? undefined : options.connectionBalanceCounters),
     );
     const listener = new ActiveTcpListener(
       this.dispatcher,
       built,
       limit,
-      drainDecision,
+      drainManager,
       this.workerIndex,
+      balancing,
     );
     // Reserve the name while binding, so a second add of the same name fails cleanly.
     const entry: Entry = { listener, version: listenerVersion(config, options) };
@@ -137,6 +169,24 @@ class ConnectionHandlerImpl implements ConnectionHandler {
     return this.info(entry);
   }
 
+  /** The listener's balancer and hand-off, when it asks for exact balance and can have it. */
+  private balancingFor(
+    built: ListenerConfigImpl,
+    options: ListenerOptions,
+  ): ListenerBalancing | null {
+    const counters = options.connectionBalanceCounters;
+    if (!built.exactBalance || counters === undefined || this.socketHandOff === null) return null;
+    const balancer = new ExactConnectionBalancer(counters);
+    if (this.workerIndex >= balancer.workers) {
+      throw invalidArgument(
+        `listener '${built.name}': connectionBalanceCounters`,
+        `counters for ${balancer.workers} worker(s)`,
+        `counters with room for worker ${this.workerIndex}`,
+      );
+    }
+    return { balancer, handOff: this.socketHandOff };
+  }
+
   async updateListener(
     config: ListenerInput,
     options: ListenerOptions = {},
@@ -144,11 +194,13 @@ class ConnectionHandlerImpl implements ConnectionHandler {
     const existing = this.entries.get(config.name);
     if (existing === undefined) return this.addListener(config, options);
     const listener = existing.listener;
-    const built = this.buildConfig(config, listener.drainDecision);
+    const built = this.buildConfig(config, listener.drainManager);
+    // Balancing is fixed when the listener is made: a change of it makes a new listener.
     const sameSocket =
       built.address.address === listener.config.address.address &&
       built.address.port === listener.config.address.port &&
-      built.enableReusePort === listener.config.enableReusePort;
+      built.enableReusePort === listener.config.enableReusePort &&
+      listener.balanced() === (this.balancingFor(built, options) !== null);
     if (sameSocket && listener.listening()) {
       listener.config = built;
       listener.limit.max = options.maxConnections ?? ConnectionLimit.UNLIMITED;
@@ -165,7 +217,7 @@ class ConnectionHandlerImpl implements ConnectionHandler {
     const entry = this.entries.get(name);
     if (entry === undefined) return false;
     this.entries.delete(name);
-    entry.listener.drainDecision.draining = true;
+    entry.listener.drainManager.startDrainSequence(0);
     await entry.listener.stopListening();
     entry.listener.closeAll();
     return true;
@@ -194,6 +246,9 @@ class ConnectionHandlerImpl implements ConnectionHandler {
       if (entry.maxConnections !== undefined) options.maxConnections = entry.maxConnections;
       if (entry.connectionCounter !== undefined)
         options.connectionCounter = entry.connectionCounter;
+      if (entry.connectionBalanceCounters !== undefined) {
+        options.connectionBalanceCounters = entry.connectionBalanceCounters;
+      }
       const version = entry.version ?? listenerVersion(entry.config, options);
       const current = this.entries.get(entry.config.name);
       if (current !== undefined && current.version === version) continue;
@@ -222,16 +277,26 @@ class ConnectionHandlerImpl implements ConnectionHandler {
       name: listener.config.name,
       address: listener.address(),
       connections: listener.numConnections(),
-      draining: listener.drainDecision.draining || !listener.listening(),
+      draining: listener.drainManager.draining() || !listener.listening(),
       filterChains: chains.filterChains.length,
       defaultFilterChain: chains.defaultFilterChain !== null,
     };
   }
 
+  adoptRebalancedSocket(message: RebalancedSocket): boolean {
+    const entry = this.entries.get(message.listener);
+    if (entry === undefined) {
+      // The listener is gone here (removed or drained away): so is its balancing.
+      message.socket.destroy();
+      return false;
+    }
+    return entry.listener.adoptRebalancedSocket(message.socket);
+  }
+
   async shutdown(): Promise<void> {
     const listeners = [...this.entries.values()].map((entry) => entry.listener);
     this.entries.clear();
-    for (const listener of listeners) listener.drainDecision.draining = true;
+    for (const listener of listeners) listener.drainManager.startDrainSequence(0);
     await Promise.all(listeners.map((listener) => listener.stopListening()));
     for (const listener of listeners) listener.closeAll();
   }

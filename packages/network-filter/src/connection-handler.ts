@@ -1,5 +1,6 @@
 import type { ListenerInput } from './listener-input.ts';
 import type { SocketAddress } from './socket-address.ts';
+import type { RebalancedSocket } from './socket-hand-off.ts';
 
 /** Per-listener options that are not part of Envoy's `Listener` message. */
 export interface ListenerOptions {
@@ -14,6 +15,13 @@ export interface ListenerOptions {
    * holds across workers. Without one, each worker counts its own connections.
    */
   connectionCounter?: SharedArrayBuffer;
+  /**
+   * The listener's shared per-worker counts (`ExactConnectionBalancer.createCounters(workers)`),
+   * read when its config has `connection_balance_config.exact_balance`: every worker's listener
+   * must get the same buffer. Without one (or without a `socketHandOff` on the handler), the
+   * listener does not balance and the kernel spreads its connections.
+   */
+  connectionBalanceCounters?: SharedArrayBuffer;
 }
 
 /**
@@ -52,7 +60,9 @@ export interface ActiveListenerInfo {
 /**
  * Envoy's `ConnectionHandler`: a worker's listeners. Each listener binds its own socket (with
  * `reusePort`, so the kernel spreads connections over the workers), runs the listener filters,
- * picks a filter chain and owns its connections. Use it on the worker's thread.
+ * picks a filter chain and owns its connections. A listener with `exact_balance` hands each
+ * accepted socket to the worker with the fewest of its connections instead. Use it on the
+ * worker's thread.
  *
  * Configuration is built once per listener (and again when its config changes): each filter's
  * factory callback is made then and called for every connection.
@@ -77,9 +87,10 @@ export interface ConnectionHandler {
   /** Stops accepting and closes the listener's connections at once; false if there is none. */
   removeListener(name: string): Promise<boolean>;
   /**
-   * Stops accepting, marks the listener draining (filters see `drainClose()` true), waits up to
-   * `timeoutMs` (default: the handler's drain timeout) for its connections to close, closes the
-   * rest and removes it. False if there is none.
+   * Stops accepting and starts the listener's drain sequence (filters asking `drainClose()` get
+   * the handler's drain strategy's answer over `timeoutMs`), waits up to `timeoutMs` (default: the
+   * handler's drain timeout) for its connections to close, closes the rest and removes it. False
+   * if there is none.
    */
   drainListener(name: string, timeoutMs?: number): Promise<boolean>;
   /** Stops accepting on every listener; connections go on (Envoy's `stopListeners`). */
@@ -92,6 +103,13 @@ export interface ConnectionHandler {
   applySnapshot(snapshot: ListenerSnapshot): Promise<void>;
   /** The listeners, in the order they were added. */
   listeners(): ActiveListenerInfo[];
+  /**
+   * Serves a socket another worker's listener accepted and handed here for balancing (Envoy's
+   * rebalanced `onAcceptWorker`): it goes through this worker's listener of the same name, its
+   * listener filters and filter chains, as if accepted here. Returns false, having closed the
+   * socket, when there is no such listener or it no longer accepts.
+   */
+  adoptRebalancedSocket(message: RebalancedSocket): boolean;
   /** Stops every listener and closes every connection. */
   shutdown(): Promise<void>;
 }

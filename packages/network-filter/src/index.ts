@@ -19,6 +19,8 @@ export type {
   ConnectionBufferStats,
   ConnectionStats,
 } from './connection.ts';
+export type { ConnectionBalancer } from './connection-balancer.ts';
+export { ExactConnectionBalancer } from './connection-balancer-impl.ts';
 export type { ConnectionCallbacks } from './connection-callbacks.ts';
 export { ConnectionCloseType } from './connection-close-type.ts';
 export { ConnectionEvent, connectionEventName } from './connection-event.ts';
@@ -42,6 +44,14 @@ export {
   connectionNewChannel,
   listenerRejectChannel,
 } from './diagnostics.ts';
+export {
+  DispatcherSocketHandOff,
+  REBALANCED_SOCKET_HANDLER,
+  type RebalancedSocketHandlers,
+  registerRebalancedSocketHandler,
+} from './dispatcher-socket-hand-off.ts';
+export { type DrainManager, DrainStrategy } from './drain-manager.ts';
+export { createDrainManager, type DrainManagerOptions } from './drain-manager-impl.ts';
 export {
   ListenerConfigError,
   NetworkError,
@@ -109,6 +119,7 @@ export { type ListenerInfo, TrafficDirection } from './listener-info.ts';
 export type {
   AddressInput,
   CidrRangeInput,
+  ConnectionBalanceConfigInput,
   DurationInput,
   FilterChainInput,
   FilterChainMatchInput,
@@ -127,4 +138,11 @@ export type {
 export { createListenerManager, type ListenerManagerOptions } from './listener-manager-impl.ts';
 export { createServerConnection, type ServerConnectionOptions } from './server-connection.ts';
 export { formatSocketAddress, type SocketAddress } from './socket-address.ts';
+export type { RebalancedSocket, SocketHandOff } from './socket-hand-off.ts';
+export {
+  joinSocketHandOffMesh,
+  SocketHandOffMesh,
+  SocketHandOffMeshHandler,
+  type SocketHandOffMeshMember,
+} from './socket-hand-off-mesh.ts';
 export type { ConnectionStreamInfo } from './stream-info.ts';

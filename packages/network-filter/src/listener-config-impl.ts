@@ -79,6 +79,23 @@ function listenerInfoOf(input: ListenerInput): ListenerInfo {
   return Object.freeze({ direction, metadata: input.metadata ?? NO_METADATA });
 }
 
+/** Whether the listener asks for exact balancing; throws for a balancer Nuncio does not have. */
+function exactBalanceOf(input: ListenerInput): boolean {
+  const balance = input.connectionBalanceConfig;
+  if (balance === undefined || balance === null) return false;
+  if (balance.extendBalance !== undefined && balance.extendBalance !== null) {
+    throw invalidListenerConfig(
+      `listener '${input.name}': connection_balance_config.extend_balance is not supported (Nuncio implements exact_balance only)`,
+    );
+  }
+  if (balance.exactBalance === undefined || balance.exactBalance === null) {
+    throw invalidListenerConfig(
+      `listener '${input.name}': connection_balance_config needs a balance type (exact_balance)`,
+    );
+  }
+  return true;
+}
+
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -93,6 +110,7 @@ export class ListenerConfigImpl implements ListenerConfig {
   readonly listenerFiltersTimeoutMs: number;
   readonly continueOnListenerFiltersTimeout: boolean;
   readonly enableReusePort: boolean;
+  readonly exactBalance: boolean;
   readonly filterChainManager: FilterChainManager<NetworkFilterChain>;
   readonly listenerFilterFactories: readonly ListenerFilterFactoryCb[];
   readonly listenerFilterNames: readonly string[];
@@ -149,6 +167,7 @@ export class ListenerConfigImpl implements ListenerConfig {
     );
     this.continueOnListenerFiltersTimeout = input.continueOnListenerFiltersTimeout ?? false;
     this.enableReusePort = input.enableReusePort ?? true;
+    this.exactBalance = exactBalanceOf(input);
     this.listenerInfo = listenerInfoOf(input);
     this.factoryContext = {
       dispatcher: context.dispatcher,

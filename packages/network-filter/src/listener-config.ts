@@ -29,6 +29,8 @@ export interface ListenerConfig {
   readonly listenerFiltersTimeoutMs: number;
   readonly continueOnListenerFiltersTimeout: boolean;
   readonly enableReusePort: boolean;
+  /** `connection_balance_config.exact_balance` is set. */
+  readonly exactBalance: boolean;
   readonly filterChainManager: FilterChainManager<NetworkFilterChain>;
   /** One callback per listener filter, in config order (empty on the main thread). */
   readonly listenerFilterFactories: readonly ListenerFilterFactoryCb[];

@@ -78,6 +78,15 @@ export interface AddressInput {
   };
 }
 
+/**
+ * `envoy.config.listener.v3.Listener.ConnectionBalanceConfig`: a oneof of which Nuncio
+ * implements `exact_balance` (an empty message); `extend_balance` is refused.
+ */
+export interface ConnectionBalanceConfigInput {
+  readonly exactBalance?: Readonly<Record<string, never>>;
+  readonly extendBalance?: unknown;
+}
+
 /** `envoy.config.listener.v3.Listener`, the fields Nuncio implements. */
 export interface ListenerInput {
   readonly name: string;
@@ -96,6 +105,12 @@ export interface ListenerInput {
   readonly perConnectionBufferLimitBytes?: number;
   /** Each worker binds its own socket with `SO_REUSEPORT` (default true, as Envoy). */
   readonly enableReusePort?: boolean;
+  /**
+   * With `exactBalance`, each accepted connection goes to the worker with the fewest of this
+   * listener's connections (the workers need the `connectionBalanceCounters` of
+   * `ListenerOptions`); without it, the kernel spreads connections over the workers' sockets.
+   */
+  readonly connectionBalanceConfig?: ConnectionBalanceConfigInput;
   /** `traffic_direction`, told to filters through `FactoryContext.listenerInfo` (default unspecified). */
   readonly trafficDirection?: 'UNSPECIFIED' | 'INBOUND' | 'OUTBOUND';
   /** `metadata`, told to filters through `FactoryContext.listenerInfo`. */

@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { currentDispatcher, type Dispatcher } from '@nuncio/dispatcher';
 import type { Counter, Gauge, Scope } from '@nuncio/stats';
-import { DrainDecisionImpl } from './active-tcp-listener.ts';
+import { ExactConnectionBalancer } from './connection-balancer-impl.ts';
 import type {
   ListenerOptions,
   ListenerSnapshot,
@@ -9,6 +9,7 @@ import type {
 } from './connection-handler.ts';
 import { listenerVersion } from './connection-handler-impl.ts';
 import { ConnectionLimit } from './connection-limit.ts';
+import { createDrainManager } from './drain-manager-impl.ts';
 import { invalidArgument, NetworkError, NetworkErrorCode } from './errors.ts';
 import { type ExtensionResolver, ListenerConfigImpl } from './listener-config-impl.ts';
 import type { ListenerInput } from './listener-input.ts';
@@ -43,6 +44,8 @@ interface ManagedListener {
   readonly options: ListenerOptions;
   readonly built: ListenerConfigImpl;
   readonly counter: SharedArrayBuffer;
+  /** The per-worker counts of a listener with `exact_balance`. */
+  readonly balanceCounters: SharedArrayBuffer | null;
   readonly version: string;
 }
 
@@ -111,7 +114,7 @@ class ListenerManagerImpl implements ListenerManager {
       dispatcher: this.dispatcher,
       scope: this.scope,
       workerIndex: -1,
-      drainDecision: new DrainDecisionImpl(),
+      drainDecision: createDrainManager(),
       singletons: this.singletons,
       buildFactories: false,
     });
@@ -159,6 +162,12 @@ class ListenerManagerImpl implements ListenerManager {
       options: stored,
       built,
       counter: existing?.counter ?? options.connectionCounter ?? ConnectionLimit.createCounter(),
+      // Kept across updates, like the limit's counter: the workers' counts go on.
+      balanceCounters: built.exactBalance
+        ? (existing?.balanceCounters ??
+          options.connectionBalanceCounters ??
+          ExactConnectionBalancer.createCounters(this.concurrency))
+        : null,
       version: `${config.name}@${this.snapshotVersion}`,
     });
     this.totalListenersActive.set(this.managed.size);
@@ -186,6 +195,9 @@ class ListenerManagerImpl implements ListenerManager {
         version: entry.version,
         connectionCounter: entry.counter,
         ...entry.options,
+        ...(entry.balanceCounters === null
+          ? {}
+          : { connectionBalanceCounters: entry.balanceCounters }),
       });
     }
     return { version: this.snapshotVersion, listeners };
@@ -224,6 +236,17 @@ class ListenerManagerImpl implements ListenerManager {
       });
     }
     return summaries;
+  }
+
+  workerLost(index: number): void {
+    if (!(Number.isInteger(index) && index >= 0 && index < this.concurrency)) {
+      throw invalidArgument('worker index', index, `an integer from 0 to ${this.concurrency - 1}`);
+    }
+    for (const entry of this.managed.values()) {
+      if (entry.balanceCounters !== null) {
+        new ExactConnectionBalancer(entry.balanceCounters).forgetHandler(index);
+      }
+    }
   }
 
   workerConnections(): number[] {

@@ -60,4 +60,10 @@ export interface ListenerManager {
   listeners(): ListenerSummary[];
   /** Connections open per worker (index order), over every listener: for the admin's `/threads`. */
   workerConnections(): number[];
+  /**
+   * Forgets what worker `index` held in the listeners' connection balancers once its thread has
+   * died (its connections died with it): its counts go back to 0, and it is not picked until
+   * its successor binds the listeners again. Call it before the worker is started again.
+   */
+  workerLost(index: number): void;
 }
