@@ -63,12 +63,13 @@ if (pin) spawnSync('taskset', ['-a', '-cp', '1', String(process.pid)], { stdio: 
 else progress('taskset is unavailable: processes are not pinned, figures are less comparable');
 
 if ((wanted('nuncio-1') || wanted('nuncio-2')) && !existsSync(binPath)) {
-  progress('apps/proxy/dist/main.js is missing: building @nuncio/proxy ...');
-  const build = spawnSync('pnpm', ['--filter', '@nuncio/proxy', 'build'], {
+  // The binary imports the other packages' dist/ builds: build its dependencies too.
+  progress('apps/proxy/dist/main.js is missing: building @nuncio/proxy and its dependencies ...');
+  const build = spawnSync('pnpm', ['exec', 'turbo', 'run', 'build', '--filter=@nuncio/proxy...'], {
     cwd: repoRoot,
     stdio: ['ignore', 2, 2],
   });
-  if (build.status !== 0) throw new Error('pnpm --filter @nuncio/proxy build failed');
+  if (build.status !== 0) throw new Error('building @nuncio/proxy failed (see above)');
 }
 
 const peers = ensurePeers(install && (wanted('haproxy') || wanted('nginx')), progress);
