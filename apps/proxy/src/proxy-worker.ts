@@ -9,6 +9,7 @@
 import { AccessLogWriter } from '@nuncio/access-log';
 import type { WorkerContext } from '@nuncio/dispatcher';
 import { openLogRegistry } from '@nuncio/log';
+import { joinSocketHandOffMesh } from '@nuncio/network-filter';
 import { StatsStore } from '@nuncio/stats';
 import { provideStatsStore } from '@nuncio/upstream';
 import { provideWasmThreadEnvironment } from '@nuncio/wasm-network-filter';
@@ -36,12 +37,22 @@ export async function init(context: WorkerContext<MainHandlers>): Promise<void> 
   // The ring comes from main at every start: a restarted worker cannot reuse its predecessor's
   // (a ring has exactly one producer), so main retires the old one and hands out a new one.
   const ring = await context.mainDispatcher.call(MainHandler.AccessLogRing, context.index);
+  // Listeners with exact_balance hand sockets to the worker with the fewest connections: every
+  // worker gets a dispatcher of every other one, and receives the sockets they hand over.
+  const socketHandOff = data.socketHandOff
+    ? joinSocketHandOffMesh(
+        context,
+        data.concurrency,
+        () => workerListenersOnThisThread()?.handler ?? null,
+      )
+    : null;
   setProxyWorkerState({
     index: context.index,
     logs,
     log,
     stats,
     accessLogs: new AccessLogWriter(ring),
+    socketHandOff,
   });
   const dispatcher = context.dispatcher;
   dispatcher.registerHandler(WorkerHandler.ListenersSettled, () => settledListeners());

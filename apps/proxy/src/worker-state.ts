@@ -1,5 +1,6 @@
 import type { AccessLogWriter } from '@nuncio/access-log';
 import type { ComponentLogger, LogRegistry } from '@nuncio/log';
+import type { SocketHandOff } from '@nuncio/network-filter';
 import type { StatsStore } from '@nuncio/stats';
 
 /** What a worker holds for the data path: its index, loggers, stats and access-log writer. */
@@ -10,6 +11,8 @@ export interface ProxyWorkerState {
   readonly log: ComponentLogger;
   readonly stats: StatsStore;
   readonly accessLogs: AccessLogWriter;
+  /** How this worker hands sockets to the others (exact balance); null when no listener needs it. */
+  readonly socketHandOff: SocketHandOff | null;
 }
 
 let state: ProxyWorkerState | null = null;

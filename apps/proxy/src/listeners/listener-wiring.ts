@@ -6,6 +6,7 @@ import type { ComponentLogger } from '@nuncio/log';
 import {
   ConnectionLimit,
   createListenerManager,
+  type DrainStrategy,
   type ListenerInput,
   type ListenerManager,
   type ListenerSnapshot,
@@ -39,6 +40,8 @@ export interface ListenerWiringOptions {
   readonly dispatcher: Dispatcher;
   /** `--drain-time-s` in milliseconds. */
   readonly drainTimeMs: number;
+  /** `--drain-strategy`. */
+  readonly drainStrategy: DrainStrategy;
   readonly log: ComponentLogger;
   /** The cluster manager's slot, for filters that reach clusters (the TCP proxy). */
   readonly clusterManager: SlotRef<ThreadLocalClusterManager, ClusterManagerSnapshot>;
@@ -105,12 +108,26 @@ export class ListenerWiring {
   }
 
   /**
+   * Whether the workers must be able to hand sockets to each other: some listener has
+   * `connection_balance_config.exact_balance` and there is more than one worker.
+   */
+  needsSocketHandOff(): boolean {
+    return (
+      this.options.concurrency > 1 &&
+      this.manager
+        .snapshot()
+        .listeners.some((entry) => entry.connectionBalanceCounters !== undefined)
+    );
+  }
+
+  /**
    * Publishes the listeners to every worker through thread-local storage and resolves once each
    * worker has bound them; rejects with the first worker's failure (a port in use...).
    */
   async publish(tls: ThreadLocalInstance, pool: WorkerPool): Promise<void> {
     const slot = tls.allocateSlot<WorkerListeners, ListenerSnapshot>().set(workerListeners, {
       drainTimeoutMs: this.options.drainTimeMs,
+      drainStrategy: this.options.drainStrategy,
       clusterManager: this.options.clusterManager,
       accessLogs: this.accessLogs,
       wasm: this.options.wasm.slotRef as SlotRef<WasmThreadLocal, WasmThreadLocalSnapshot>,
@@ -163,6 +180,9 @@ export class ListenerWiring {
    * count them down. Call it when the crash is reported, before the worker starts again.
    */
   forgetWorkerConnections(index: number): void {
+    // Exact balancing: the dead worker's counts go back to 0 and it is not picked until its
+    // successor binds the listeners again.
+    this.manager.workerLost(index);
     const counters = new Map(
       this.manager
         .snapshot()

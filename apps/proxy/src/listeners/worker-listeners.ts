@@ -7,6 +7,7 @@ import type { Dispatcher } from '@nuncio/dispatcher';
 import {
   type ConnectionHandler,
   createConnectionHandler,
+  type DrainStrategy,
   type ListenerSnapshot,
 } from '@nuncio/network-filter';
 import {
@@ -37,6 +38,8 @@ import { proxyWorkerState } from '../worker-state.ts';
 export interface WorkerListenersArgs {
   /** How long a listener removed by a snapshot drains before its connections are closed. */
   readonly drainTimeoutMs: number;
+  /** `--drain-strategy`: how `drainClose()` answers filters while a listener drains. */
+  readonly drainStrategy: DrainStrategy;
   /** The cluster manager's slot: each worker's thread-local clusters, for the TCP proxy. */
   readonly clusterManager: SlotRef<ThreadLocalClusterManager, ClusterManagerSnapshot>;
   /** The filters' access logs, opened on main: each worker binds them to its own ring. */
@@ -63,6 +66,8 @@ export class WorkerListeners implements ThreadLocalObject<ListenerSnapshot> {
             workerIndex: state.index,
             scope: state.stats,
             drainTimeoutMs: args.drainTimeoutMs,
+            drainStrategy: args.drainStrategy,
+            ...(state.socketHandOff === null ? {} : { socketHandOff: state.socketHandOff }),
             // Filters reach the worker's clusters by name, as Envoy's factories reach the cluster
             // manager through their context; that slot was set before this one, so it is here.
             singletons: {

@@ -32,6 +32,7 @@ import {
   type LogRegistry,
   parseComponentLogLevel,
 } from '@nuncio/log';
+import { SocketHandOffMesh } from '@nuncio/network-filter';
 import { SharedDataStore } from '@nuncio/shared-data';
 import { createStatsSink, StatsFlusher, type StatsSink, StatsStore } from '@nuncio/stats';
 import {
@@ -95,6 +96,8 @@ class ServerImpl implements Server {
   private log: ComponentLogger | null;
   private accessLogs: AccessLogManager | null;
   private workers: WorkerPool | null;
+  /** How workers reach each other to hand sockets over (only with an `exact_balance` listener). */
+  private mesh: SocketHandOffMesh | null;
   private admin: AdminServer | null;
   private listeners: ListenerWiring | null;
   private clusters: ClusterManager | null;
@@ -128,6 +131,7 @@ class ServerImpl implements Server {
     this.log = null;
     this.accessLogs = null;
     this.workers = null;
+    this.mesh = null;
     this.admin = null;
     this.listeners = null;
     this.clusters = null;
@@ -357,6 +361,7 @@ class ServerImpl implements Server {
       stats: this.stats as StatsStore,
       dispatcher: this.dispatcher,
       drainTimeMs: this.drainTimeMs,
+      drainStrategy: this.options.drainStrategy ?? 'gradual',
       log: this.logFor('config'),
     });
     this.listeners = listeners;
@@ -374,10 +379,20 @@ class ServerImpl implements Server {
   }
 
   private async startWorkers(): Promise<void> {
+    const socketHandOff = (this.listeners as ListenerWiring).needsSocketHandOff();
     const data: ProxyWorkerData = {
       log: (this.logs as LogRegistry).descriptor(),
       stats: (this.stats as StatsStore).descriptor,
+      concurrency: this.concurrency,
+      socketHandOff,
     };
+    // Workers post their dispatcher handles for each other while they start: the main thread's
+    // side of the mesh must be there before the first one does.
+    if (socketHandOff) {
+      const mesh = new SocketHandOffMesh(this.dispatcher);
+      this.mesh = mesh;
+      this.undo.push(() => this.closeMesh());
+    }
     this.mainLog().info(`starting ${this.concurrency} worker(s)`);
     const pool = await startWorkers({
       concurrency: this.concurrency,
@@ -390,6 +405,7 @@ class ServerImpl implements Server {
     });
     this.workers = pool;
     this.undo.push(() => pool.shutdown());
+    this.mesh?.attach(pool);
     pool.on('crash', (crash) => this.onCrash(crash));
     pool.on('restart', (worker) => this.onRestart(worker));
     this.serverStats?.setGuardDog(pool.guardDog);
@@ -558,11 +574,17 @@ class ServerImpl implements Server {
     await this.accessLogs?.close();
     await this.admin?.close();
     this.dispatcher.unregisterHandler(MainHandler.AccessLogRing);
+    this.closeMesh();
     this.tls?.shutdownThread();
     log.info('exiting');
     await this.logs?.close();
     this.resolveExited(0);
     return 0;
+  }
+
+  private closeMesh(): void {
+    this.mesh?.close();
+    this.mesh = null;
   }
 
   private async rollBack(): Promise<void> {

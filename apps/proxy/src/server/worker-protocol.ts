@@ -4,10 +4,17 @@ import type { AccessLogThreadHandle } from '@nuncio/access-log';
 import type { LogRegistryDescriptor } from '@nuncio/log';
 import type { StatsStoreDescriptor } from '@nuncio/stats';
 
-/** `workerData` of every worker: the shared memory of the log levels and of the stats store. */
+/**
+ * `workerData` of every worker: the shared memory of the log levels and of the stats store, and
+ * whether the workers join the socket hand-off mesh (some listener has `exact_balance`).
+ */
 export interface ProxyWorkerData {
   readonly log: LogRegistryDescriptor;
   readonly stats: StatsStoreDescriptor;
+  /** `--concurrency`. */
+  readonly concurrency: number;
+  /** Join the mesh through which workers hand sockets to each other (exact balance). */
+  readonly socketHandOff: boolean;
 }
 
 /** Handler names on the main thread. */
