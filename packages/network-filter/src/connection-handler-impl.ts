@@ -1,5 +1,6 @@
 import { currentDispatcher, type Dispatcher } from '@nuncio/dispatcher';
 import type { Counter, Scope } from '@nuncio/stats';
+import { nullScope } from '@nuncio/stats';
 import { ActiveTcpListener, type ListenerBalancing } from './active-tcp-listener.ts';
 import { ExactConnectionBalancer } from './connection-balancer-impl.ts';
 import type {
@@ -14,7 +15,6 @@ import { createDrainManager } from './drain-manager-impl.ts';
 import { invalidArgument, NetworkError, NetworkErrorCode } from './errors.ts';
 import { type ExtensionResolver, ListenerConfigImpl } from './listener-config-impl.ts';
 import type { ListenerInput } from './listener-input.ts';
-import { nullScope } from './null-scope.ts';
 import type { RebalancedSocket, SocketHandOff } from './socket-hand-off.ts';
 
 /** Envoy's default `--drain-time-s`: 600 s. */

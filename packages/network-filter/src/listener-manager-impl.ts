@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import { currentDispatcher, type Dispatcher } from '@nuncio/dispatcher';
 import type { Counter, Gauge, Scope } from '@nuncio/stats';
+import { nullScope } from '@nuncio/stats';
 import { ExactConnectionBalancer } from './connection-balancer-impl.ts';
 import type {
   ListenerOptions,
@@ -20,7 +21,6 @@ import type {
   ListenerWorkerSummary,
 } from './listener-manager.ts';
 import { LISTENER_COUNTER_NAMES, LISTENER_GAUGE_NAMES } from './listener-stats.ts';
-import { nullScope } from './null-scope.ts';
 
 /** Options for {@link createListenerManager}. */
 export interface ListenerManagerOptions {
