@@ -33,10 +33,16 @@ export const WASM_TYPE_URL = 'type.googleapis.com/envoy.extensions.filters.netwo
 export const WASM_SERVICE_TYPE_URL = 'type.googleapis.com/envoy.extensions.wasm.v3.WasmService';
 const STRING_VALUE = 'type.googleapis.com/google.protobuf.StringValue';
 
-/** A decoded `PluginConfig` for the test plugin. */
+/** A decoded `PluginConfig` for the test plugin (or the module at `filename`). */
 export function pluginConfig(
   name: string,
-  options: { rootId?: string; vmId?: string; failOpen?: boolean; configuration?: string } = {},
+  options: {
+    rootId?: string;
+    vmId?: string;
+    failOpen?: boolean;
+    configuration?: string;
+    filename?: string;
+  } = {},
 ) {
   return {
     name,
@@ -44,7 +50,7 @@ export function pluginConfig(
     vmConfig: {
       vmId: options.vmId ?? name,
       runtime: 'envoy.wasm.runtime.v8',
-      code: { local: { filename: PLUGIN_PATH } },
+      code: { local: { filename: options.filename ?? PLUGIN_PATH } },
     },
     ...(options.configuration === undefined
       ? {}
@@ -102,8 +108,12 @@ export interface Harness {
   readonly clusters: ClusterManager;
   readonly wasm: WasmPluginManager;
   readonly admin: AdminServer;
+  /** The process's proxy-wasm shared data, as the plugins on every thread see it. */
+  readonly sharedData: SharedDataStore;
   /** Listener ports by name. */
   readonly ports: ReadonlyMap<string, number>;
+  /** How many connections each worker accepted on `listener` (its `downstream_cx_total`). */
+  workerConnections(listener: string): number[];
   counter(name: string): number;
   /** The admin's `/stats` text, filtered. */
   stats(filter: string): Promise<string>;
@@ -176,7 +186,12 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     clusters,
     wasm,
     admin,
+    sharedData,
     ports,
+    workerConnections(listener) {
+      const summary = listeners.listeners().find((l) => l.name === listener);
+      return summary === undefined ? [] : summary.workers.map((w) => w.downstreamCxTotal);
+    },
     counter: (name) => store.counterFromString(name).value(),
     stats,
     async statValue(name) {
