@@ -22,6 +22,10 @@ import {
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+// Every output is written under a name of this process's own, then renamed into place: wasm-host's
+// and wasm-network-filter's tests both run this script, and two runs at once must neither trip
+// over each other's temporary files nor leave a half-written plugin where a test would load it.
+const tmpSuffix = `.${process.pid}.tmp`;
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const goDir = join(root, 'test', 'plugins', 'go');
 const rustDir = join(root, 'test', 'plugins', 'rust');
@@ -166,12 +170,12 @@ function buildGo(previous: SdkStatus | undefined): SdkStatus {
     const out = join(outDir, 'go', `${name}.wasm`);
     const built = run(
       'go',
-      ['build', '-buildmode=c-shared', '-trimpath', '-o', `${out}.tmp`, `./${name}`],
+      ['build', '-buildmode=c-shared', '-trimpath', '-o', `${out}${tmpSuffix}`, `./${name}`],
       goDir,
       buildEnv,
     );
     if (!built.ok) throw new Error(`Go SDK plugin "${name}" failed to build:\n${built.message}`);
-    renameSync(`${out}.tmp`, out);
+    renameSync(`${out}${tmpSuffix}`, out);
   }
   return { state: 'built', toolchain, plugins, buildMs: performance.now() - started, stamp };
 }
@@ -217,10 +221,12 @@ function buildRust(previous: SdkStatus | undefined): SdkStatus {
   if (!built.ok) throw new Error(`Rust SDK plugins failed to build:\n${built.message}`);
   mkdirSync(join(outDir, 'rust'), { recursive: true });
   for (const name of plugins) {
+    const out = join(outDir, 'rust', `${name}.wasm`);
     copyFileSync(
       join(cargoTarget, RUST_TARGET, 'release', 'examples', `${name}.wasm`),
-      join(outDir, 'rust', `${name}.wasm`),
+      `${out}${tmpSuffix}`,
     );
+    renameSync(`${out}${tmpSuffix}`, out);
   }
   return { state: 'built', toolchain, plugins, buildMs: performance.now() - started, stamp };
 }
@@ -228,8 +234,8 @@ function buildRust(previous: SdkStatus | undefined): SdkStatus {
 const previous = previousStatus();
 const status: Status = { go: buildGo(previous.go), rust: buildRust(previous.rust) };
 mkdirSync(outDir, { recursive: true });
-writeFileSync(`${statusFile}.tmp`, `${JSON.stringify(status, null, 2)}\n`);
-renameSync(`${statusFile}.tmp`, statusFile);
+writeFileSync(`${statusFile}${tmpSuffix}`, `${JSON.stringify(status, null, 2)}\n`);
+renameSync(`${statusFile}${tmpSuffix}`, statusFile);
 
 for (const [sdk, entry] of Object.entries(status) as [string, SdkStatus][]) {
   if (entry.state === 'skipped') console.log(entry.reason);
