@@ -26,6 +26,11 @@ import type { SocketHandOff } from './socket-hand-off.ts';
 /** Node's default stream high-water mark since v22; accepted sockets never buffer more than this. */
 const SOCKET_HIGH_WATER_MARK = 64 * 1024;
 
+/** `0.0.0.0` or an all-zero IPv6 address (`::`): sockets accepted there have various local IPs. */
+function isWildcard(address: string): boolean {
+  return address === '0.0.0.0' || /^[0:]+$/.test(address);
+}
+
 /** How a listener balances its connections over the workers (Envoy's `exact_balance`). */
 export interface ListenerBalancing {
   readonly balancer: ConnectionBalancer;
@@ -71,6 +76,11 @@ export class ActiveTcpListener implements ActiveTcpSocketOwner {
   private readonly handOff: SocketHandOff | null;
   private server: Server | null;
   private bound: SocketAddress | null;
+  /**
+   * The local address of every socket accepted here when the listener is bound to one IP (null
+   * for a wildcard address, where only `getsockname` can tell), as Envoy's listener does.
+   */
+  private acceptedLocal: SocketAddress | null;
   private readonly sockets: Set<ActiveTcpSocket>;
   private readonly connections: Set<ActiveTcpConnection>;
   private drainWaiters: (() => void)[];
@@ -94,6 +104,7 @@ export class ActiveTcpListener implements ActiveTcpSocketOwner {
     this.stats = new ListenerStats(config.listenerScope, workerIndex);
     this.server = null;
     this.bound = null;
+    this.acceptedLocal = null;
     this.sockets = new Set();
     this.connections = new Set();
     this.drainWaiters = [];
@@ -157,6 +168,7 @@ export class ActiveTcpListener implements ActiveTcpSocketOwner {
             address !== null && typeof address === 'object'
               ? socketAddress(address.address, address.port)
               : config.address;
+          this.acceptedLocal = isWildcard(this.bound.address) ? null : this.bound;
           this.server = server;
           // Other workers may hand sockets here once this one accepts too.
           this.balancer?.registerHandler(this.workerIndex);
@@ -229,7 +241,7 @@ export class ActiveTcpListener implements ActiveTcpSocketOwner {
   }
 
   private acceptSocket(socket: Socket): void {
-    const info = new ConnectionSocketImpl(socket);
+    const info = new ConnectionSocketImpl(socket, true, this.acceptedLocal);
     const config = this.config;
     if (config.listenerFilterFactories.length === 0) {
       this.newConnection(info, null);

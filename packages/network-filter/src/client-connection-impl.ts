@@ -1,4 +1,4 @@
-import { Socket } from 'node:net';
+import { isIP, Socket } from 'node:net';
 import type { Dispatcher, Timer } from '@nuncio/dispatcher';
 import type { ClientConnection } from './connection.ts';
 import { ConnectionCloseType } from './connection-close-type.ts';
@@ -7,6 +7,7 @@ import { ConnectionImpl } from './connection-impl.ts';
 import { ConnectionSocketImpl } from './connection-socket-impl.ts';
 import { ConnectionState } from './connection-state.ts';
 import { invalidArgument } from './errors.ts';
+import { type SocketAddress, socketAddress } from './socket-address.ts';
 
 /** Where and how a client connection connects. */
 export interface ClientConnectionOptions {
@@ -35,6 +36,8 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
 class ClientConnectionImpl extends ConnectionImpl implements ClientConnection {
   private readonly options: ClientConnectionOptions;
   private readonly connectTimeoutMs: number;
+  /** The address connected to when `host` is an IP: no `getpeername` needed once connected. */
+  private readonly knownRemote: SocketAddress | null;
   private connectTimer: Timer | null;
   private connectCalled: boolean;
 
@@ -46,6 +49,7 @@ class ClientConnectionImpl extends ConnectionImpl implements ClientConnection {
     });
     this.options = options;
     this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    this.knownRemote = isIP(options.host) !== 0 ? socketAddress(options.host, options.port) : null;
     this.connectTimer = null;
     this.connectCalled = false;
     // A client connection delivers reads from the start; its filters start on the first read.
@@ -75,7 +79,7 @@ class ClientConnectionImpl extends ConnectionImpl implements ClientConnection {
     this.connectingFlag = false;
     this.socketReady = true;
     if (this.connectTimer !== null) this.connectTimer.disableTimer();
-    this.socketInfo.refreshAddresses();
+    this.socketInfo.refreshAddresses(this.knownRemote);
     this.raiseEvent(ConnectionEvent.Connected);
     // Writes made while connecting (and a pending FIN) go out now.
     this.flush();

@@ -10,7 +10,10 @@ const NO_PROTOCOLS: readonly string[] = Object.freeze([]);
 /**
  * The accepted (or connecting) socket with what is known about it. The addresses of a connected
  * socket are read at once (a destroyed socket can no longer tell them, and access logs want them
- * after the close); a client socket's are read when it connects.
+ * after the close); a client socket's are read when it connects. An address the caller already
+ * knows is taken as given, as Envoy does: an accepted socket's local address is the listener's
+ * when it is bound to one IP, and a client socket's remote address is the IP it connected to.
+ * Each address not known costs a system call (`getsockname` / `getpeername`) per connection.
  */
 export class ConnectionSocketImpl implements ConnectionSocket {
   readonly socket: Socket;
@@ -21,9 +24,9 @@ export class ConnectionSocketImpl implements ConnectionSocket {
   requestedApplicationProtocols: readonly string[];
   detectedTransportProtocol: string;
 
-  constructor(socket: Socket, connected = true) {
+  constructor(socket: Socket, connected = true, knownLocal: SocketAddress | null = null) {
     this.socket = socket;
-    this.local = null;
+    this.local = knownLocal;
     this.directRemote = null;
     this.remoteOverride = null;
     if (connected) this.captureAddresses();
@@ -70,10 +73,13 @@ export class ConnectionSocketImpl implements ConnectionSocket {
     this.directRemote ??= socketAddress(this.socket.remoteAddress, this.socket.remotePort);
   }
 
-  /** Reads the addresses again once a client socket has connected (they were unknown before). */
-  refreshAddresses(): void {
+  /**
+   * Reads the addresses again once a client socket has connected (they were unknown before);
+   * `knownRemote` is the address it connected to when that was an IP (no system call needed).
+   */
+  refreshAddresses(knownRemote: SocketAddress | null = null): void {
     this.local = null;
-    this.directRemote = null;
+    this.directRemote = knownRemote;
     this.captureAddresses();
   }
 }

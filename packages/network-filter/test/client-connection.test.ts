@@ -43,6 +43,10 @@ describe('createClientConnection', () => {
         port: echo.port,
         family: 'IPv4',
       });
+      // Read from the socket once connected, and kept after the close.
+      const local = connection.connectionInfoProvider.localAddress;
+      expect(local.address).toBe('127.0.0.1');
+      expect(local.port).toBeGreaterThan(0);
       expect(connection.streamInfo.bytesSent).toBe(10);
       expect(connection.streamInfo.bytesReceived).toBe(10);
     } finally {

@@ -270,6 +270,29 @@ describe('chain selection failures, limits and draining', () => {
     expect(c.received()).toBe('chain=default\n');
   });
 
+  it('gives a connection the local address of its socket, on a one-IP and a wildcard listener', async () => {
+    const one = await handler.addListener(
+      listenerConfig('one-ip', 0, { filterChains: [reportChain('one')] }),
+    );
+    const any = await handler.addListener(
+      listenerConfig('wildcard', 0, {
+        address: { socketAddress: { address: '0.0.0.0', portValue: 0 } },
+        filterChains: [reportChain('any')],
+      }),
+    );
+    for (const port of [one.address.port, any.address.port]) {
+      const c = client(port);
+      await once(c.socket, 'connect');
+      const from = `127.0.0.1:${c.socket.localPort}`;
+      c.socket.write('x');
+      await c.whenDone();
+      // The one-IP listener knows it without asking the socket; the wildcard one must ask it
+      // (0.0.0.0 would be wrong).
+      expect(chainReports.at(-1)).toMatchObject({ local: `127.0.0.1:${port}`, remote: from });
+    }
+    expect(chainReports.map((report) => report.chain)).toEqual(['one', 'any']);
+  });
+
   it('closes connections beyond max_connections, counting downstream_cx_overflow', async () => {
     const info = await handler.addListener(
       listenerConfig('limited', 0, { statPrefix: 'limited' }),

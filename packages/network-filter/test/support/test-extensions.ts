@@ -35,6 +35,10 @@ export interface ChainReport {
   transport: string;
   /** The first bytes the connection read (what listener filters peeked included). */
   firstBytes: string;
+  /** The connection's local address, `ip:port`. */
+  local: string;
+  /** The connection's remote address, `ip:port`. */
+  remote: string;
 }
 
 export const chainReports: ChainReport[] = [];
@@ -63,6 +67,8 @@ class ChainReportFilter implements ReadFilter {
         alpn: [...info.requestedApplicationProtocols],
         transport: info.detectedTransportProtocol,
         firstBytes: data.toString('latin1'),
+        local: `${info.localAddress.address}:${info.localAddress.port}`,
+        remote: `${info.remoteAddress.address}:${info.remoteAddress.port}`,
       };
       chainReports.push(report);
       data.drain(data.length);
