@@ -1,10 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import {
-  type AccessLog,
   type AccessLogManager,
   type AccessLogThreadHandle,
-  AccessLogWriter,
   createAccessLogManager,
 } from '@nuncio/access-log';
 import {
@@ -52,7 +50,7 @@ import { ListenerWiring } from '../listeners/listener-wiring.ts';
 import { versionString } from '../version.ts';
 import { proxyWorkerModule } from '../worker-module-url.ts';
 import { guardDogOptions, statsFlushIntervalMs } from './bootstrap-settings.ts';
-import { accessLogConfig, statsSinkConfig } from './config-adapters.ts';
+import { statsSinkConfig } from './config-adapters.ts';
 import { proxyThreads } from './proxy-threads.ts';
 import type { DrainOptions, Server, ServerOptions } from './server.ts';
 import { ServerStats } from './server-stats.ts';
@@ -425,22 +423,13 @@ class ServerImpl implements Server {
       error: (message) => log.error(message),
     };
     const manager = this.accessLogs as AccessLogManager;
-    const entries = this.bootstrap.admin?.accessLog ?? [];
-    let accessLogs: AccessLog[] = [];
-    if (entries.length > 0) {
-      const writer = new AccessLogWriter(manager.registerThread());
-      accessLogs = entries.map((entry, i) =>
-        writer.createAccessLog(
-          manager.createAccessLog(accessLogConfig(entry), `admin.access_log[${i}]`),
-        ),
-      );
-    }
     const pool = this.workers as WorkerPool;
     const stats = this.stats as StatsStore;
     const admin = await createAdminServer({
       ...(this.bootstrap.admin === undefined ? {} : { admin: this.bootstrap.admin }),
       logger: adminLogger,
-      accessLogs,
+      // The admin builds admin.access_log's loggers from the bootstrap, writing through it.
+      accessLogManager: manager,
       providers: {
         server: this.info,
         stats,
