@@ -17,10 +17,9 @@ import {
   G_EPOCH,
   G_EPOCH_LOCK,
   G_HANDLE_HIGH,
+  HANDLE_WORDS,
   HD_READ_SEQ,
-  HD_SNAPSHOT,
   HD_STATE,
-  LINE_WORDS,
   S_LIMBO,
   S_LIMBO_COUNT,
   S_LIMBO_EPOCH,
@@ -48,8 +47,8 @@ export function tryAdvance(m: StoreMemory): boolean {
   const self = m.threadId + 1;
   let ok = true;
   for (let h = 0; h < high; h++) {
-    const at = m.handlesAt + h * LINE_WORDS;
-    const seen = i32[at + HD_SNAPSHOT]!;
+    const at = m.handlesAt + h * HANDLE_WORDS;
+    const seen = i32[m.snapshotsAt + h]!;
     if (
       (seen & 1) === 1 &&
       Atomics.load(i32, at + HD_READ_SEQ) === seen &&
@@ -77,9 +76,11 @@ export function tryAdvance(m: StoreMemory): boolean {
 export function snapshotSessions(m: StoreMemory): void {
   const i32 = m.i32;
   const high = Atomics.load(i32, G_HANDLE_HIGH);
+  const at = m.handlesAt + HD_READ_SEQ;
+  const snapshotsAt = m.snapshotsAt;
+  // Into the advancers' own region: readers' slots are only read here, never written.
   for (let h = 0; h < high; h++) {
-    const at = m.handlesAt + h * LINE_WORDS;
-    i32[at + HD_SNAPSHOT] = Atomics.load(i32, at + HD_READ_SEQ);
+    i32[snapshotsAt + h] = Atomics.load(i32, at + h * HANDLE_WORDS);
   }
 }
 
@@ -134,7 +135,7 @@ function noOtherReader(m: StoreMemory): boolean {
   const own = m.handle - 1;
   for (let h = 0; h < high; h++) {
     if (h === own) continue;
-    const at = m.handlesAt + h * LINE_WORDS;
+    const at = m.handlesAt + h * HANDLE_WORDS;
     if (
       (Atomics.load(i32, at + HD_READ_SEQ) & 1) !== 0 &&
       Atomics.load(i32, at + HD_STATE) !== self

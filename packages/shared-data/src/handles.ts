@@ -2,7 +2,7 @@
 // what it writes into lock words, so after a thread exits, recovery can find every lock, read
 // session and half-built entry it left behind by id.
 
-import { DEAD_HANDLE, G_HANDLE_HIGH, HD_STATE, type Layout, LINE_WORDS } from './layout.ts';
+import { DEAD_HANDLE, G_HANDLE_HIGH, HANDLE_WORDS, HD_STATE, type Layout } from './layout.ts';
 
 /**
  * Claims a free handle slot for `threadId`; returns its id (1..maxHandles) or 0 when all are
@@ -11,7 +11,7 @@ import { DEAD_HANDLE, G_HANDLE_HIGH, HD_STATE, type Layout, LINE_WORDS } from '.
  */
 export function claimHandle(i32: Int32Array, layout: Layout, threadId: number): number {
   for (let h = 0; h < layout.maxHandles; h++) {
-    const at = layout.handlesAt + h * LINE_WORDS;
+    const at = layout.handlesAt + h * HANDLE_WORDS;
     if (Atomics.compareExchange(i32, at + HD_STATE, 0, threadId + 1) === 0) {
       // Epoch advances scan handles up to the highest id ever claimed.
       for (;;) {
@@ -26,7 +26,7 @@ export function claimHandle(i32: Int32Array, layout: Layout, threadId: number): 
 
 /** Word index of handle `id`'s line. */
 export function handleAt(layout: Layout, id: number): number {
-  return layout.handlesAt + (id - 1) * LINE_WORDS;
+  return layout.handlesAt + (id - 1) * HANDLE_WORDS;
 }
 
 /**
@@ -41,7 +41,7 @@ export function releaseHandle(i32: Int32Array, layout: Layout, id: number, clean
 export function openHandles(i32: Int32Array, layout: Layout): { id: number; threadId: number }[] {
   const open: { id: number; threadId: number }[] = [];
   for (let h = 0; h < layout.maxHandles; h++) {
-    const state = Atomics.load(i32, layout.handlesAt + h * LINE_WORDS + HD_STATE);
+    const state = Atomics.load(i32, layout.handlesAt + h * HANDLE_WORDS + HD_STATE);
     if (state > 0) open.push({ id: h + 1, threadId: state - 1 });
   }
   return open;

@@ -1,17 +1,22 @@
 // Where everything lives in the store's one SharedArrayBuffer. Offsets are in 32-bit words unless
-// named `...Byte`. Every region that different threads write starts on its own 64-byte line, so
-// stripes, handles and queues do not share cache lines. The header holds the parameters, and a
-// thread that opens the store recomputes the same offsets from them.
+// named `...Byte`. Every word that different threads write often sits in its own 128-byte slot
+// (two 64-byte lines): x86 cores fetch lines in adjacent pairs (Intel's spatial prefetcher, AMD's
+// L2 up/down prefetcher), so two threads writing neighbouring 64-byte lines still take the pair
+// from each other. Stripes, handles, the global words and the regions all start on such a slot.
+// The header holds the parameters, and a thread that opens the store recomputes the same offsets
+// from them.
 
 import { SharedDataInvalidOptionError } from './errors.ts';
 import type { ResolvedOptions } from './options.ts';
 
 /** Words per 64-byte cache line. */
 export const LINE_WORDS = 16;
+/** Words per 128-byte slot: the unit of separation between words different threads write. */
+export const PAD_WORDS = 32;
 
-// Header (line 0).
+// Header (slot 0, written once at creation).
 export const MAGIC = 0x4e534431; // "NSD1"
-export const LAYOUT_VERSION = 1;
+export const LAYOUT_VERSION = 2;
 const H_MAGIC = 0;
 const H_VERSION = 1;
 const H_STRIPES = 2;
@@ -28,23 +33,29 @@ const H_LOCK_TIMEOUT = 12;
 const H_CACHE_CAP = 13;
 const H_MAX_BYTES = 14;
 
-/** Line 1: live key count (changed on insert and delete only). */
-export const G_KEY_COUNT = LINE_WORDS;
-/** Line 2: the queue table lock (register, resolve, unregister). */
-export const G_QUEUE_TABLE_LOCK = 2 * LINE_WORDS;
-/** Line 3: the free-block pool's lock and count, and the quarantine (see epoch.ts). */
-export const G_POOL_LOCK = 3 * LINE_WORDS;
+/** Slot 1: live key count (changed on insert and delete only). */
+export const G_KEY_COUNT = PAD_WORDS;
+/** Slot 2: the queue table lock (register, resolve, unregister). */
+export const G_QUEUE_TABLE_LOCK = 2 * PAD_WORDS;
+/** Slot 3: the free-block pool's lock and count, and the quarantine (see epoch.ts). */
+export const G_POOL_LOCK = 3 * PAD_WORDS;
 export const G_POOL_COUNT = G_POOL_LOCK + 1;
 export const G_QUARANTINE_COUNT = G_POOL_LOCK + 2;
 export const G_QUARANTINE_EPOCH = G_POOL_LOCK + 3;
-/** Line 4: the reclamation epoch, read by every reader session and every retire. */
-export const G_EPOCH = 4 * LINE_WORDS;
-/** Line 5: the lock of whoever is advancing the epoch, and the highest handle id ever claimed. */
-export const G_EPOCH_LOCK = 5 * LINE_WORDS;
-export const G_HANDLE_HIGH = G_EPOCH_LOCK + 1;
-const FIXED_LINES = 6;
+/**
+ * Slot 4, read-mostly: the reclamation epoch (read by every retire into limbo, written when the
+ * epoch moves) and the highest handle id ever claimed (read by every look for other readers,
+ * written when a handle is first claimed).
+ */
+export const G_EPOCH = 4 * PAD_WORDS;
+export const G_HANDLE_HIGH = G_EPOCH + 1;
+/** Slot 5: the lock of whoever is advancing the epoch (taken by every attempt, even failed). */
+export const G_EPOCH_LOCK = 5 * PAD_WORDS;
+const FIXED_SLOTS = 6;
 
-// Per stripe (one line each).
+// Per stripe (one slot each: a stripe's writers write all of it under its lock).
+/** Words per stripe. */
+export const STRIPE_WORDS = PAD_WORDS;
 export const S_LOCK = 0;
 /** The stripe's cas counter: every successful write of a key in the stripe takes the next value. */
 export const S_CAS = 1;
@@ -57,7 +68,9 @@ export const S_LIMBO_EPOCH = 7;
 /** Entries in the stripe's limbo bags. */
 export const S_LIMBO_COUNT = 11;
 
-// Per handle (one line each).
+// Per handle (one slot each, written by its own thread only; recovery writes a dead one's).
+/** Words per handle. */
+export const HANDLE_WORDS = PAD_WORDS;
 /** 0 free, threadId + 1 while open, DEAD_HANDLE while recovery is reclaiming it. */
 export const HD_STATE = 0;
 /**
@@ -67,8 +80,6 @@ export const HD_STATE = 0;
 export const HD_READ_SEQ = 1;
 /** Entry this handle is filling outside the lock (large set), or 0. */
 export const HD_PENDING = 2;
-/** HD_READ_SEQ as the last epoch advance saw it (written and read under G_EPOCH_LOCK only). */
-export const HD_SNAPSHOT = 3;
 export const DEAD_HANDLE = -1;
 
 // Entry: the first block of a chain. Word 0 of every block is the next block of its chain.
@@ -144,6 +155,12 @@ export interface Layout {
   readonly stripesAt: number;
   readonly cachesAt: number;
   readonly handlesAt: number;
+  /**
+   * One word per handle: its read-session counter as the last epoch advance saw it. Written and
+   * read only under G_EPOCH_LOCK, in a region of its own so that an advance never writes into
+   * the slots readers write.
+   */
+  readonly snapshotsAt: number;
   readonly poolAt: number;
   readonly quarantineAt: number;
   readonly bucketsAt: number;
@@ -159,8 +176,9 @@ function nextPowerOfTwo(n: number): number {
   return p;
 }
 
-function lines(words: number): number {
-  return Math.ceil(words / LINE_WORDS) * LINE_WORDS;
+/** `words` rounded up to whole 128-byte slots. */
+function slots(words: number): number {
+  return Math.ceil(words / PAD_WORDS) * PAD_WORDS;
 }
 
 /** Blocks an entry whose key region plus value is `streamBytes` long occupies. */
@@ -232,15 +250,16 @@ type Parameters = Pick<
 >;
 
 function layoutFrom(p: Parameters): Layout {
-  const stripesAt = FIXED_LINES * LINE_WORDS;
-  const cachesAt = stripesAt + p.stripes * LINE_WORDS;
-  const handlesAt = cachesAt + lines(p.stripes * p.cacheCap);
-  const poolAt = handlesAt + p.maxHandles * LINE_WORDS;
-  const quarantineAt = poolAt + lines(p.blocks);
-  const bucketsAt = quarantineAt + lines(p.blocks);
-  const queuesAt = bucketsAt + lines(p.buckets);
+  const stripesAt = FIXED_SLOTS * PAD_WORDS;
+  const cachesAt = stripesAt + p.stripes * STRIPE_WORDS;
+  const handlesAt = cachesAt + slots(p.stripes * p.cacheCap);
+  const snapshotsAt = handlesAt + p.maxHandles * HANDLE_WORDS;
+  const poolAt = snapshotsAt + slots(p.maxHandles);
+  const quarantineAt = poolAt + slots(p.blocks);
+  const bucketsAt = quarantineAt + slots(p.blocks);
+  const queuesAt = bucketsAt + slots(p.buckets);
   const ringsByte = (queuesAt + p.maxQueues * QUEUE_WORDS) * 4;
-  const heapByte = Math.ceil((ringsByte + p.maxQueues * p.queueCapacity) / 64) * 64;
+  const heapByte = Math.ceil((ringsByte + p.maxQueues * p.queueCapacity) / 128) * 128;
   const totalBytes = heapByte + p.blocks * p.blockSize;
   if (totalBytes > MAX_TOTAL_BYTES) {
     throw new SharedDataInvalidOptionError(
@@ -255,6 +274,7 @@ function layoutFrom(p: Parameters): Layout {
     stripesAt,
     cachesAt,
     handlesAt,
+    snapshotsAt,
     poolAt,
     quarantineAt,
     bucketsAt,

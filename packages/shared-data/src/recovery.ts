@@ -14,10 +14,10 @@ import {
   G_EPOCH_LOCK,
   G_POOL_LOCK,
   G_QUEUE_TABLE_LOCK,
+  HANDLE_WORDS,
   HD_PENDING,
   HD_READ_SEQ,
   HD_STATE,
-  LINE_WORDS,
   Q_LOCK,
   S_LOCK,
 } from './layout.ts';
@@ -59,7 +59,7 @@ export function recoverThreads(
   const wanted = new Set(threadIds.map((id) => id + 1));
   const dead = new Set<number>();
   for (let h = 0; h < layout.maxHandles; h++) {
-    const at = layout.handlesAt + h * LINE_WORDS + HD_STATE;
+    const at = layout.handlesAt + h * HANDLE_WORDS + HD_STATE;
     const state = Atomics.load(i32, at);
     if (state > 0 && wanted.has(state)) Atomics.compareExchange(i32, at, state, DEAD_HANDLE);
     if (Atomics.load(i32, at) === DEAD_HANDLE) dead.add(h + 1);
@@ -112,11 +112,11 @@ export function recoverThreads(
   const queuesOrphaned = queues.orphan(dead);
   const live: number[] = [];
   for (let h = 0; h < layout.maxHandles; h++) {
-    if (Atomics.load(i32, layout.handlesAt + h * LINE_WORDS + HD_STATE) > 0) live.push(h + 1);
+    if (Atomics.load(i32, layout.handlesAt + h * HANDLE_WORDS + HD_STATE) > 0) live.push(h + 1);
   }
   const report = sweep(m, live, true);
   for (const id of dead) {
-    const at = layout.handlesAt + (id - 1) * LINE_WORDS;
+    const at = layout.handlesAt + (id - 1) * HANDLE_WORDS;
     // A dead reader's open session would hold the epoch back for ever: close it.
     const seq = Atomics.load(i32, at + HD_READ_SEQ);
     if ((seq & 1) === 1) Atomics.store(i32, at + HD_READ_SEQ, (seq + 1) | 0);

@@ -40,7 +40,6 @@ import {
   HD_READ_SEQ,
   keyRegionBytes,
   type Layout,
-  LINE_WORDS,
   MAX_KEY_BYTES,
   MAX_VM_ID_BYTES,
   Q_LOCK,
@@ -303,7 +302,7 @@ export class SharedDataStoreImpl implements SharedDataStore {
   /** Frees a pending entry left by a lock timeout, if the lock can be had now. */
   private settleLeftover(): void {
     const m = this.m;
-    const lockAt = m.stripesAt + this.leftoverStripe * LINE_WORDS;
+    const lockAt = m.stripeAt(this.leftoverStripe);
     if (!this.lockStripe(lockAt)) return;
     m.i32[m.handleAt + HD_PENDING] = 0;
     freeChain(m, this.leftoverStripe, this.leftoverEntry);
@@ -359,7 +358,7 @@ export class SharedDataStoreImpl implements SharedDataStore {
     if (length > COPY_UNDER_LOCK_BYTES) {
       return this.setOutsideLock(s, bucket, hash, bytes, length, region, count, cas, insertMissing);
     }
-    const lockAt = m.stripesAt + s * LINE_WORDS;
+    const lockAt = m.stripeAt(s);
     if (!this.lockStripe(lockAt)) return SharedDataResult.LockTimeout;
     const bucketAt = m.bucketsAt + bucket;
     const old = m.findEntry(bucketAt, hash, this.vmLen, this.keyLen);
@@ -419,7 +418,7 @@ export class SharedDataStoreImpl implements SharedDataStore {
   ): SharedDataResult {
     const m = this.m;
     const i32 = m.i32;
-    const lockAt = m.stripesAt + s * LINE_WORDS;
+    const lockAt = m.stripeAt(s);
     const bucketAt = m.bucketsAt + bucket;
     if (!this.lockStripe(lockAt)) return SharedDataResult.LockTimeout;
     // Check the cas now too, so a doomed write does not copy a megabyte for nothing.
@@ -488,7 +487,7 @@ export class SharedDataStoreImpl implements SharedDataStore {
     const m = this.m;
     const i32 = m.i32;
     const at = m.blockAt(e);
-    const casAt = m.stripesAt + s * LINE_WORDS + S_CAS;
+    const casAt = m.stripeAt(s) + S_CAS;
     let cas = (i32[casAt]! + 1) | 0;
     if (cas === 0) cas = 1;
     i32[casAt] = cas;
@@ -512,7 +511,7 @@ export class SharedDataStoreImpl implements SharedDataStore {
     const hash = hashKey(m.scratch, n, this.vmLen);
     const bucket = hash & m.bucketMask;
     const s = bucket >>> m.stripeShift;
-    const lockAt = m.stripesAt + s * LINE_WORDS;
+    const lockAt = m.stripeAt(s);
     if (!this.lockStripe(lockAt)) return SharedDataResult.LockTimeout;
     const bucketAt = m.bucketsAt + bucket;
     const e = m.findEntry(bucketAt, hash, this.vmLen, this.keyLen);
@@ -547,7 +546,7 @@ export class SharedDataStoreImpl implements SharedDataStore {
     const i32 = m.i32;
     const perStripe = m.layout.buckets / m.stripes;
     for (let s = 0; s < m.stripes; s++) {
-      const lockAt = m.stripesAt + s * LINE_WORDS;
+      const lockAt = m.stripeAt(s);
       if (!this.lockStripe(lockAt)) continue;
       for (let bucket = s * perStripe; bucket < (s + 1) * perStripe; bucket++) {
         const bucketAt = m.bucketsAt + bucket;
@@ -737,7 +736,7 @@ export class SharedDataStoreImpl implements SharedDataStore {
       releaseLock(i32, G_POOL_LOCK, m.handle);
     }
     for (let s = 0; s < m.stripes; s++) {
-      const lockAt = m.stripesAt + s * LINE_WORDS;
+      const lockAt = m.stripeAt(s);
       if (!acquireLock(i32, lockAt, m.handle, STATS_LOCK_TIMEOUT_MS)) continue;
       free += i32[lockAt + S_CACHE_COUNT]!;
       releaseLock(i32, lockAt, m.handle);
@@ -784,7 +783,7 @@ export class SharedDataStoreImpl implements SharedDataStore {
     const i32 = m.i32;
     const held: number[] = [];
     for (let s = 0; s < m.stripes; s++) {
-      const lockAt = m.stripesAt + s * LINE_WORDS;
+      const lockAt = m.stripeAt(s);
       if (acquireLock(i32, lockAt, m.handle, m.timeoutMs)) held.push(lockAt);
     }
     if (acquireLock(i32, G_POOL_LOCK, m.handle, m.timeoutMs)) held.push(G_POOL_LOCK);
@@ -814,7 +813,7 @@ export class SharedDataStoreImpl implements SharedDataStore {
     const n = this.encodeKey(vmId, key);
     const hash = hashKey(this.m.scratch, n, this.vmLen);
     const s = (hash & this.m.bucketMask) >>> this.m.stripeShift;
-    return acquireLock(this.m.i32, this.m.stripesAt + s * LINE_WORDS, this.m.handle, 1000);
+    return acquireLock(this.m.i32, this.m.stripeAt(s), this.m.handle, 1000);
   }
 
   /** Takes the lock of queue `token` and never gives it back. */

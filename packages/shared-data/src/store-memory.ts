@@ -12,9 +12,9 @@ import {
   E_VM_LEN,
   ENTRY_HEADER_BYTES,
   type Layout,
-  LINE_WORDS,
   MAX_KEY_BYTES,
   MAX_VM_ID_BYTES,
+  STRIPE_WORDS,
 } from './layout.ts';
 
 // Below this many bytes a plain loop copies faster than creating a subarray for `set`.
@@ -57,6 +57,7 @@ export class StoreMemory {
   readonly poolAt: number;
   readonly bucketsAt: number;
   readonly handlesAt: number;
+  readonly snapshotsAt: number;
   readonly maxValueBytes: number;
   readonly timeoutMs: number;
   /** This handle's id (1..maxHandles): the owner value it writes into lock words. */
@@ -95,6 +96,7 @@ export class StoreMemory {
     this.poolAt = layout.poolAt;
     this.bucketsAt = layout.bucketsAt;
     this.handlesAt = layout.handlesAt;
+    this.snapshotsAt = layout.snapshotsAt;
     this.maxValueBytes = layout.maxValueBytes;
     this.timeoutMs = layout.lockTimeoutMs;
     this.handle = 0;
@@ -114,7 +116,7 @@ export class StoreMemory {
 
   /** Word index of stripe `s`'s line. */
   stripeAt(s: number): number {
-    return this.stripesAt + s * LINE_WORDS;
+    return this.stripesAt + s * STRIPE_WORDS;
   }
 
   /** Word index of stripe `s`'s block cache. */

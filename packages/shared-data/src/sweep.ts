@@ -16,8 +16,8 @@ import {
   G_POOL_COUNT,
   G_QUARANTINE_COUNT,
   G_QUARANTINE_EPOCH,
+  HANDLE_WORDS,
   HD_PENDING,
-  LINE_WORDS,
   S_CACHE_COUNT,
   S_LIMBO,
   S_LIMBO_COUNT,
@@ -109,7 +109,7 @@ export function sweep(m: StoreMemory, live: readonly number[], rebuild: boolean)
   }
 
   for (const id of live) {
-    const pending = i32[m.handlesAt + (id - 1) * LINE_WORDS + HD_PENDING]!;
+    const pending = i32[m.handlesAt + (id - 1) * HANDLE_WORDS + HD_PENDING]!;
     if (pending !== 0)
       markChain(pending, PENDING, `entry ${pending} being written by handle ${id}`);
   }
