@@ -120,11 +120,18 @@ function setShared(key: string, value: string, cas: u32): u32 {
   return imports.proxy_set_shared_data(changetype<usize>(k), k.byteLength, changetype<usize>(v), v.byteLength, cas);
 }
 
+/**
+ * A cas no key holds (a store's cas would need 2^32 - 1 writes to reach it). Envoy inserts a
+ * missing key whatever the cas, and compares it once the key exists: writing a missing key with
+ * this cas creates it only if nobody else did first (cas 0 would overwrite a racing insert).
+ */
+const UNSEEN_CAS: u32 = 0xffffffff;
+
 /** Compare-and-swap increment of a decimal counter in shared data; returns the new value. */
 function incrementShared(key: string): i32 {
   for (let attempt = 0; attempt < 10000; attempt++) {
     let current: i32 = 0;
-    let cas: u32 = 0;
+    let cas: u32 = UNSEEN_CAS;
     if (getShared(key) == 0) {
       current = I32.parseInt(lastShared);
       cas = load<u32>(outCas());
@@ -222,7 +229,6 @@ class SharedContext extends Context {
 // it whatever the cas); an existing one is incremented with its cas. x-inserted says whether this
 // request's insert won, x-count the value it wrote, x-lost-inserts how many of its inserts lost.
 
-const UNSEEN_CAS: u32 = 0xffffffff;
 class CreateOrCasRoot extends TestRoot {
   createContext(id: u32): Context { return new CreateOrCasContext(id, this); }
 }
