@@ -32,6 +32,12 @@ const DEFAULT_DELAYED_CLOSE_MS = 1000;
 
 const MAX_TIMER_MS = 2_147_483_647;
 
+/** Slices handed to the socket in one `writev` at most (the kernel's `IOV_MAX` is 1024). */
+const MAX_WRITEV_SLICES = 64;
+
+/** Written with a callback to hear when the bytes queued before it are written. */
+const EMPTY_WRITE = Buffer.alloc(0);
+
 function checkMs(what: string, ms: number): void {
   if (!(Number.isInteger(ms) && ms >= 0 && ms <= MAX_TIMER_MS)) {
     throw invalidArgument(what, ms, `an integer number of milliseconds from 0 to ${MAX_TIMER_MS}`);
@@ -79,9 +85,9 @@ class WriteBufferWatermarks implements WatermarkCallbacks {
 /**
  * Envoy's `ConnectionImpl` over a Node `net.Socket` (opened with `allowHalfOpen: true`). Reads go
  * from `'data'` events into the read buffer with no copy, then through the read filters; writes go
- * through the write filters into the write buffer and to the socket with `cork()` and one
- * `write()` per slice (one `writev`), as far as the socket takes them without back-pressure; the
- * rest waits in the write buffer for `'drain'`.
+ * through the write filters into the write buffer and to the socket with one `write()` per slice
+ * (under `cork()` when there are several: one `writev`), as far as the socket takes them without
+ * back-pressure; the rest waits in the write buffer for `'drain'`.
  */
 export class ConnectionImpl
   implements Connection, FilterManagerConnection, SocketOwner, DeferredDeletable
@@ -115,6 +121,8 @@ export class ConnectionImpl
   private flushing: boolean;
   /** Bytes at the front of the write buffer handed to the socket and not yet written by it. */
   private inFlight: number;
+  /** An empty write with {@link ConnectionImpl.onWriteDone} is queued behind the bytes in flight. */
+  private completionRequested: boolean;
   private readonly onWriteDoneBound: () => void;
   protected connectingFlag: boolean;
   /** False for a client connection until it has connected: writes wait in the write buffer. */
@@ -165,6 +173,7 @@ export class ConnectionImpl
     this.writeFinished = false;
     this.flushing = false;
     this.inFlight = 0;
+    this.completionRequested = false;
     this.onWriteDoneBound = this.onWriteDone.bind(this);
     this.connectingFlag = false;
     this.socketReady = true;
@@ -358,46 +367,93 @@ export class ConnectionImpl
       if (data.length > 0) data.drain(data.length);
       return;
     }
-    if (data.length > 0) this.writeBuf.move(data);
+    if (data.length > 0) {
+      if (this.writeBuf.length === 0 && data.sliceCount === 1 && this.writableNow()) {
+        this.writeDirect(data);
+      } else {
+        this.writeBuf.move(data);
+      }
+    }
     if (endStream) this.writeEndPending = true;
     if (this.idleTimer !== null) this.idleTimer.enableTimer(this.idleTimeoutMs);
-    this.flush();
+    if (this.writeBuf.length > this.inFlight || this.writeEndPending) this.flush();
+  }
+
+  /** Whether a write may go to the socket now: connected, not ended, no back-pressure. */
+  private writableNow(): boolean {
+    const socket = this.socket;
+    return (
+      this.socketReady &&
+      !this.writeEnded &&
+      !this.flushing &&
+      !socket.destroyed &&
+      !socket.writableNeedDrain
+    );
   }
 
   /**
-   * Hands the bytes of the write buffer not yet given to the socket over, slice by slice under
-   * `cork()` (one `writev`), until the socket asks for back-pressure; then sends the FIN if one is
-   * pending and everything is handed over. Bytes stay in the write buffer (counted as in flight)
-   * until the socket has written them, so the watermarks see everything not yet accepted by the
-   * kernel, as Envoy's do, and Node's own socket buffer adds nothing on top of the limit.
+   * The fast path for one slice when nothing waits to be written (the usual case: a read chunk
+   * passed on): straight to the socket, without going through the write buffer. Only what the
+   * kernel did not take at once is added to the write buffer, as bytes in flight.
+   */
+  private writeDirect(data: BufferInstance): void {
+    const socket = this.socket;
+    const piece = data.frontSlice();
+    const size = piece.length;
+    socket.write(piece);
+    data.drain(size);
+    this.streamInfo.bytesSent += size;
+    if (this.stats !== null) this.stats.writeTotal?.add(size);
+    // The socket holds whole writes until they complete: all of this one, or none of it.
+    const held = socket.writableLength;
+    if (held > 0) {
+      this.inFlight = held;
+      // The view stays valid: bytes in a buffer are never written over.
+      this.writeBuf.add(held === size ? piece : piece.subarray(size - held));
+      if (this.stats !== null) this.updateWriteBufferStats();
+      this.settleWrites();
+    }
+  }
+
+  /**
+   * Hands the bytes of the write buffer not yet given to the socket over (one `write()` per slice,
+   * under `cork()` when there are several: one `writev`) until the socket asks for back-pressure,
+   * then drops from the write buffer what the kernel took at once, and sends the FIN if one is
+   * pending and everything is handed over. Bytes the kernel did not take stay in the write buffer
+   * (counted as in flight) until the socket has written them, so the watermarks see everything not
+   * yet accepted by the kernel, as Envoy's do, and Node's own socket buffer adds nothing on top of
+   * the limit.
+   *
+   * The writes carry no callback: a write the kernel takes whole completes inside `write()` (Node
+   * then schedules nothing), and `socket.writableLength` says what is still held. Only bytes left
+   * in flight need to be heard of again: through `'drain'` when the socket asked for back-pressure,
+   * or else through one empty write with a callback queued behind them.
    */
   protected flush(): void {
     if (this.flushing || !this.socketReady || this.writeEnded) return;
-    if (this.currentState === ConnectionState.Closed) return;
     const socket = this.socket;
+    if (this.currentState === ConnectionState.Closed || socket.destroyed) return;
     const buffer = this.writeBuf;
-    if (buffer.length > this.inFlight && !socket.writableNeedDrain) {
+    if (this.inFlight > 0) this.settleWrites();
+    while (buffer.length > this.inFlight && !socket.writableNeedDrain) {
+      // A callback of the last round may have closed the connection (state() is not narrowed).
+      if (this.state() === ConnectionState.Closed || socket.destroyed) return;
       this.flushing = true;
-      const corked = buffer.sliceCount > 1;
-      if (corked) socket.cork();
-      let skip = this.inFlight;
-      let handed = 0;
-      // Iterating does not change the buffer; write callbacks run later, never in this loop.
-      for (const slice of buffer) {
-        if (skip >= slice.length) {
-          skip -= slice.length;
-          continue;
-        }
-        const piece = skip === 0 ? slice : slice.subarray(skip);
-        skip = 0;
-        handed += piece.length;
-        if (!socket.write(piece, this.onWriteDoneBound)) break;
+      let handed: number;
+      if (this.inFlight === 0 && buffer.sliceCount === 1) {
+        // The usual case (a read chunk passed on): one slice, one write, nothing to skip.
+        const piece = buffer.frontSlice();
+        handed = piece.length;
+        socket.write(piece);
+      } else {
+        handed = this.writeSlices();
       }
-      if (corked) socket.uncork();
       this.inFlight += handed;
       this.streamInfo.bytesSent += handed;
       if (this.stats !== null) this.stats.writeTotal?.add(handed);
       this.flushing = false;
+      // May cross the low watermark; its callbacks may write more, which the loop picks up.
+      this.settleWrites();
     }
     if (buffer.length === this.inFlight && this.writeEndPending && !this.writeEnded) {
       this.writeEnded = true;
@@ -405,15 +461,67 @@ export class ConnectionImpl
     }
   }
 
-  /** A write finished: drop from the write buffer what the socket no longer holds. */
+  /**
+   * Writes the slices past those in flight (at most {@link MAX_WRITEV_SLICES}) under `cork()`, as
+   * one `writev`; returns the bytes handed over. The socket's answers to the single writes are
+   * not looked at: corked writes only queue, and what the kernel does not take stays in flight in
+   * the write buffer, where the watermarks see it.
+   */
+  private writeSlices(): number {
+    const socket = this.socket;
+    socket.cork();
+    let skip = this.inFlight;
+    let handed = 0;
+    let slices = 0;
+    // Iterating does not change the buffer; nothing the writes call back runs in this loop.
+    for (const slice of this.writeBuf) {
+      if (skip >= slice.length) {
+        skip -= slice.length;
+        continue;
+      }
+      const piece = skip === 0 ? slice : slice.subarray(skip);
+      skip = 0;
+      handed += piece.length;
+      socket.write(piece);
+      if (++slices === MAX_WRITEV_SLICES) break;
+    }
+    socket.uncork();
+    return handed;
+  }
+
+  /**
+   * Drops from the write buffer what the socket no longer holds (it holds only our bytes, the
+   * last ones handed over), and makes sure to hear of the rest once written.
+   */
+  private settleWrites(): void {
+    const socket = this.socket;
+    const held = socket.writableLength;
+    const written = this.inFlight - held;
+    if (written > 0) {
+      this.inFlight = held;
+      // May cross the low watermark: callbacks then resume whoever produces for this connection.
+      this.writeBuf.drain(written);
+      if (this.stats !== null) this.updateWriteBufferStats();
+    }
+    if (
+      this.inFlight > 0 &&
+      !this.completionRequested &&
+      !socket.writableNeedDrain &&
+      !this.writeEnded &&
+      this.currentState !== ConnectionState.Closed
+    ) {
+      // No 'drain' will come (the socket holds less than its high-water mark): an empty write's
+      // callback runs once everything before it is written.
+      this.completionRequested = true;
+      socket.write(EMPTY_WRITE, this.onWriteDoneBound);
+    }
+  }
+
+  /** The empty write queued by {@link ConnectionImpl.settleWrites} completed. */
   private onWriteDone(): void {
+    this.completionRequested = false;
     if (this.currentState === ConnectionState.Closed) return;
-    const written = this.inFlight - this.socket.writableLength;
-    if (written <= 0) return;
-    this.inFlight -= written;
-    // May cross the low watermark: callbacks then resume whoever produces for this connection.
-    this.writeBuf.drain(written);
-    if (this.stats !== null) this.updateWriteBufferStats();
+    this.flush();
   }
 
   onSocketDrain(): void {
@@ -422,6 +530,8 @@ export class ConnectionImpl
 
   onSocketFinish(): void {
     this.writeFinished = true;
+    // Everything, the FIN included, is written.
+    if (this.inFlight > 0 && this.currentState !== ConnectionState.Closed) this.settleWrites();
     if (this.currentState === ConnectionState.Closing) {
       if (this.closeType === ConnectionCloseType.FlushWriteAndDelay && !this.readEnded) {
         // Wait for the peer to close its side (or for the delayed-close timer).
