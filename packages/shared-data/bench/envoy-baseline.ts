@@ -51,7 +51,7 @@ export class EnvoyStyleStore {
   }
 
   private encode(vmId: string, key: string): number {
-    this.vmLen = encodeUtf8(vmId, this.m.scratch, 0, MAX_VM_ID_BYTES);
+    this.vmLen = this.m.encodeVm(vmId, MAX_VM_ID_BYTES);
     this.keyLen = encodeUtf8(key, this.m.scratch, this.vmLen, MAX_KEY_BYTES);
     return this.vmLen + this.keyLen;
   }
@@ -96,7 +96,7 @@ export class EnvoyStyleStore {
     i32[at + E_KEY_LEN] = this.keyLen;
     i32[at + E_VALUE_LEN] = value.length;
     i32[at + E_LIMBO] = 0;
-    m.writeStream(e, 0, m.scratch, 0, this.vmLen + this.keyLen);
+    m.writeScratch(e, this.vmLen + this.keyLen);
     m.writeStream(e, region, value, 0, value.length);
     // Envoy's nextCas(): one counter for every key.
     let next = (i32[this.casAt]! + 1) | 0;

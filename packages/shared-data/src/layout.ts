@@ -94,6 +94,7 @@ export const E_VALUE_LEN = 6;
 /** Next entry in the limbo bag, once the entry is unlinked (readers never read this word). */
 export const E_LIMBO = 7;
 export const ENTRY_HEADER_BYTES = 32;
+export const ENTRY_HEADER_WORDS = ENTRY_HEADER_BYTES / 4;
 export const BLOCK_HEADER_BYTES = 4;
 
 // Queue slot: one header line, then the name bytes.

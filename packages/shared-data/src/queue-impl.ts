@@ -73,10 +73,9 @@ export class QueueTable {
   /** Writes namespace then name into scratch; returns the total length or -1 when too long. */
   private encodeName(vmId: string, name: string): number {
     if (typeof vmId !== 'string' || typeof name !== 'string') return -1;
-    const scratch = this.m.scratch;
-    const vmLen = encodeUtf8(vmId, scratch, 0, QUEUE_NAME_BYTES);
+    const vmLen = this.m.encodeVm(vmId, QUEUE_NAME_BYTES);
     if (vmLen < 0) return -1;
-    const nameLen = encodeUtf8(name, scratch, vmLen, QUEUE_NAME_BYTES - vmLen);
+    const nameLen = encodeUtf8(name, this.m.scratch, vmLen, QUEUE_NAME_BYTES - vmLen);
     if (nameLen < 0) return -1;
     this.vmLen = vmLen;
     return vmLen + nameLen;

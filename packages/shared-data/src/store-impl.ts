@@ -221,10 +221,9 @@ export class SharedDataStoreImpl implements SharedDataStore {
   /** Encodes (vmId, key) into m.scratch; returns the byte count or -1 when not valid. */
   private encodeKey(vmId: string, key: string): number {
     if (typeof vmId !== 'string' || typeof key !== 'string') return -1;
-    const scratch = this.m.scratch;
-    const vmLen = encodeUtf8(vmId, scratch, 0, MAX_VM_ID_BYTES);
+    const vmLen = this.m.encodeVm(vmId, MAX_VM_ID_BYTES);
     if (vmLen < 0) return -1;
-    const keyLen = encodeUtf8(key, scratch, vmLen, MAX_KEY_BYTES);
+    const keyLen = encodeUtf8(key, this.m.scratch, vmLen, MAX_KEY_BYTES);
     if (keyLen < 0) return -1;
     this.vmLen = vmLen;
     this.keyLen = keyLen;
@@ -476,7 +475,7 @@ export class SharedDataStoreImpl implements SharedDataStore {
     i32[at + E_KEY_LEN] = this.keyLen;
     i32[at + E_VALUE_LEN] = length;
     i32[at + E_LIMBO] = 0;
-    m.writeStream(e, 0, m.scratch, 0, this.vmLen + this.keyLen);
+    m.writeScratch(e, this.vmLen + this.keyLen);
   }
 
   /**
@@ -574,7 +573,7 @@ export class SharedDataStoreImpl implements SharedDataStore {
   keys(vmId: string): string[] {
     this.checkOpen('keys');
     const m = this.m;
-    const vmLen = typeof vmId === 'string' ? encodeUtf8(vmId, m.scratch, 0, MAX_VM_ID_BYTES) : -1;
+    const vmLen = typeof vmId === 'string' ? m.encodeVm(vmId, MAX_VM_ID_BYTES) : -1;
     if (vmLen < 0) return [];
     const found: string[] = [];
     this.scanNamespace(vmLen, (e) => {
@@ -587,7 +586,7 @@ export class SharedDataStoreImpl implements SharedDataStore {
   deleteByVmId(vmId: string): number {
     this.checkOpen('deleteByVmId');
     const m = this.m;
-    const vmLen = typeof vmId === 'string' ? encodeUtf8(vmId, m.scratch, 0, MAX_VM_ID_BYTES) : -1;
+    const vmLen = typeof vmId === 'string' ? m.encodeVm(vmId, MAX_VM_ID_BYTES) : -1;
     if (vmLen < 0) return 0;
     let removed = 0;
     this.scanNamespace(vmLen, () => {

@@ -11,11 +11,13 @@ import {
   E_NEXT_BLOCK,
   E_VM_LEN,
   ENTRY_HEADER_BYTES,
+  ENTRY_HEADER_WORDS,
   type Layout,
   MAX_KEY_BYTES,
   MAX_VM_ID_BYTES,
   STRIPE_WORDS,
 } from './layout.ts';
+import { encodeUtf8 } from './utf8.ts';
 
 // Below this many bytes a plain loop copies faster than creating a subarray for `set`.
 const LOOP_COPY_BYTES = 48;
@@ -68,6 +70,14 @@ export class StoreMemory {
   readonly threadId: number;
   /** Namespace bytes then key bytes of the call in progress. */
   readonly scratch: Uint8Array;
+  /** The same bytes as 32-bit words, for comparing and copying keys a word at a time. */
+  readonly scratch32: Int32Array;
+  /**
+   * The namespace whose UTF-8 bytes are at scratch[0..scratchVmLen), or undefined: a proxy-wasm
+   * VM calls with the same VM id every time, so {@link encodeVm} encodes it once.
+   */
+  private scratchVm: string | undefined;
+  private scratchVmLen: number;
   /** Set by {@link findEntry}: the entry before the one found in its chain, or 0 (the bucket). */
   prevEntry: number;
   /** Entries this handle has retired (paces its attempts to move the epoch on). */
@@ -103,6 +113,9 @@ export class StoreMemory {
     this.handleAt = 0;
     this.threadId = threadId;
     this.scratch = new Uint8Array(MAX_VM_ID_BYTES + MAX_KEY_BYTES);
+    this.scratch32 = new Int32Array(this.scratch.buffer);
+    this.scratchVm = undefined;
+    this.scratchVmLen = 0;
     this.prevEntry = 0;
     this.retired = 0;
     this.quietCheckSkip = 0;
@@ -125,6 +138,51 @@ export class StoreMemory {
   }
 
   /**
+   * Puts the UTF-8 bytes of `vmId` at scratch[0..) and returns their length, or -1 when they are
+   * more than `max`. Every writer of scratch starts with the namespace, through here.
+   */
+  encodeVm(vmId: string, max: number): number {
+    if (vmId === this.scratchVm) return this.scratchVmLen <= max ? this.scratchVmLen : -1;
+    const n = encodeUtf8(vmId, this.scratch, 0, max);
+    // A failed encoding may have overwritten part of the cached bytes.
+    this.scratchVm = n >= 0 ? vmId : undefined;
+    this.scratchVmLen = n;
+    return n;
+  }
+
+  /** Whether entry `e`'s stream starts with scratch[0..n): word by word within the first block. */
+  scratchEquals(e: number, n: number): boolean {
+    if (n > this.firstPayload) return this.streamEquals(e, 0, this.scratch, 0, n);
+    const i32 = this.i32;
+    const s32 = this.scratch32;
+    const at = this.heapWord + e * this.blockWords + ENTRY_HEADER_WORDS;
+    const words = n >> 2;
+    for (let k = 0; k < words; k++) if (i32[at + k] !== s32[k]) return false;
+    // The bytes after the last whole word: the entry's padding there is not compared.
+    const u8 = this.u8;
+    const scratch = this.scratch;
+    const base = at << 2;
+    for (let i = words << 2; i < n; i++) if (u8[base + i] !== scratch[i]) return false;
+    return true;
+  }
+
+  /**
+   * Writes scratch[0..n) (namespace and key) at the start of new entry `e`'s stream, whole words
+   * within the first block: the up to 3 bytes past `n` land in the key region's padding.
+   */
+  writeScratch(e: number, n: number): void {
+    if (n > this.firstPayload) {
+      this.writeStream(e, 0, this.scratch, 0, n);
+      return;
+    }
+    const i32 = this.i32;
+    const s32 = this.scratch32;
+    const at = this.heapWord + e * this.blockWords + ENTRY_HEADER_WORDS;
+    const words = (n + 3) >> 2;
+    for (let k = 0; k < words; k++) i32[at + k] = s32[k]!;
+  }
+
+  /**
    * Finds the entry whose hash, namespace and key match the scratch bytes in the chain of the
    * bucket at word `bucketAt`; returns its first block or 0, and leaves its predecessor in
    * {@link prevEntry}. Caller holds the bucket's stripe lock.
@@ -139,7 +197,7 @@ export class StoreMemory {
         i32[at + E_HASH] === hash &&
         i32[at + E_VM_LEN] === vmLen &&
         i32[at + E_KEY_LEN] === keyLen &&
-        this.streamEquals(e, 0, this.scratch, 0, vmLen + keyLen)
+        this.scratchEquals(e, vmLen + keyLen)
       ) {
         this.prevEntry = prev;
         return e;
@@ -165,7 +223,7 @@ export class StoreMemory {
         i32[at + E_HASH] === hash &&
         i32[at + E_VM_LEN] === vmLen &&
         i32[at + E_KEY_LEN] === keyLen &&
-        this.streamEquals(e, 0, this.scratch, 0, vmLen + keyLen)
+        this.scratchEquals(e, vmLen + keyLen)
       ) {
         return e;
       }
