@@ -1,5 +1,10 @@
 import { threadId } from 'node:worker_threads';
-import { type BufferInstance, WatermarkBuffer, type WatermarkCallbacks } from '@nuncio/buffer';
+import {
+  type BufferInstance,
+  OwnedBuffer,
+  WatermarkBuffer,
+  type WatermarkCallbacks,
+} from '@nuncio/buffer';
 import type { DeferredDeletable, Dispatcher, SchedulableCallback, Timer } from '@nuncio/dispatcher';
 import type { Connection, ConnectionBufferStats, ConnectionStats } from './connection.ts';
 import type { ConnectionCallbacks } from './connection-callbacks.ts';
@@ -368,7 +373,14 @@ export class ConnectionImpl
       return;
     }
     if (data.length > 0) {
-      if (this.writeBuf.length === 0 && data.sliceCount === 1 && this.writableNow()) {
+      // Only our own buffers: their bytes are never written over once drained (another
+      // implementation's might be, while the socket still holds them), as move() assumes too.
+      if (
+        this.writeBuf.length === 0 &&
+        data instanceof OwnedBuffer &&
+        data.sliceCount === 1 &&
+        this.writableNow()
+      ) {
         this.writeDirect(data);
       } else {
         this.writeBuf.move(data);
@@ -396,7 +408,7 @@ export class ConnectionImpl
    * passed on): straight to the socket, without going through the write buffer. Only what the
    * kernel did not take at once is added to the write buffer, as bytes in flight.
    */
-  private writeDirect(data: BufferInstance): void {
+  private writeDirect(data: OwnedBuffer): void {
     const socket = this.socket;
     const piece = data.frontSlice();
     const size = piece.length;
