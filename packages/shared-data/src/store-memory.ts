@@ -142,7 +142,11 @@ export class StoreMemory {
    * more than `max`. Every writer of scratch starts with the namespace, through here.
    */
   encodeVm(vmId: string, max: number): number {
-    if (vmId === this.scratchVm) return this.scratchVmLen <= max ? this.scratchVmLen : -1;
+    if (vmId === this.scratchVm && this.scratchVmLen <= max) return this.scratchVmLen;
+    return this.encodeNewVm(vmId, max);
+  }
+
+  private encodeNewVm(vmId: string, max: number): number {
     const n = encodeUtf8(vmId, this.scratch, 0, max);
     // A failed encoding may have overwritten part of the cached bytes.
     this.scratchVm = n >= 0 ? vmId : undefined;
