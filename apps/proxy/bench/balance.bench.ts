@@ -6,11 +6,12 @@
 // connections end up over the workers. Figures are ratios of exact_balance to the kernel.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type BenchFigure, reportBench, summarizeLatencies } from '@nuncio/bench-support';
+import { type BenchFigure, reportBench } from '@nuncio/bench-support';
+import { connectionRate, open, pingPong } from './load-clients.ts';
 
 const binPath = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const SECONDS = Number(process.env.NUNCIO_BENCH_SECONDS ?? 2);
@@ -89,74 +90,6 @@ async function stopProxy(proxy: Proxy): Promise<void> {
   rmSync(proxy.dir, { recursive: true, force: true });
 }
 
-function open(port: number): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port, noDelay: true }, () => resolve(socket));
-    socket.once('error', reject);
-  });
-}
-
-/** Connections per second, 8 at a time: connect, 1 KiB each way, close. */
-async function connectionRate(port: number): Promise<number> {
-  const payload = Buffer.alloc(1024, 1);
-  let done = 0;
-  let running = true;
-  const one = async () => {
-    const socket = await open(port);
-    await new Promise<void>((resolve, reject) => {
-      let got = 0;
-      socket.on('data', (data: Buffer) => {
-        got += data.length;
-        if (got >= payload.length) socket.end();
-      });
-      socket.once('close', () => resolve());
-      socket.once('error', reject);
-      socket.write(payload);
-    });
-  };
-  const loop = async () => {
-    while (running) {
-      try {
-        await one();
-        done++;
-      } catch {
-        // a reset connection counts for nothing
-      }
-    }
-  };
-  const loops = Array.from({ length: 8 }, loop);
-  await new Promise((r) => setTimeout(r, 300));
-  const start = done;
-  const t0 = performance.now();
-  await new Promise((r) => setTimeout(r, SECONDS * 1000));
-  const count = done - start;
-  const seconds = (performance.now() - t0) / 1000;
-  running = false;
-  await Promise.all(loops);
-  return count / seconds;
-}
-
-/** Round trips of one byte on one held connection: p50 in microseconds. */
-async function pingPongP50(port: number): Promise<number> {
-  const socket = await open(port);
-  socket.on('error', () => {});
-  const byte = Buffer.from([1]);
-  const samples: number[] = [];
-  let waiter: (() => void) | null = null;
-  socket.on('data', () => waiter?.());
-  const deadline = performance.now() + SECONDS * 1000;
-  for (let i = 0; performance.now() < deadline; i++) {
-    const t0 = performance.now();
-    await new Promise<void>((resolve) => {
-      waiter = resolve;
-      socket.write(byte);
-    });
-    if (i >= 200) samples.push((performance.now() - t0) * 1000);
-  }
-  socket.destroy();
-  return summarizeLatencies(samples).p50;
-}
-
 /** Workers' `active_connections` in /threads. */
 async function perWorker(proxy: Proxy): Promise<number[]> {
   const { threads } = (await (await fetch(`${proxy.admin}/threads?format=json`)).json()) as {
@@ -197,8 +130,8 @@ try {
     for (const name of round % 2 === 0 ? ['kernel', 'exact'] : ['exact', 'kernel']) {
       const port = proxy.ports[name] as number;
       console.error(`round ${round + 1}/${ROUNDS}: ${name}`);
-      rate[name]?.push(await connectionRate(port));
-      p50[name]?.push(await pingPongP50(port));
+      rate[name]?.push(await connectionRate(port, SECONDS, 300));
+      p50[name]?.push((await pingPong(port, SECONDS)).p50);
       gap[name]?.push(await spread(proxy, port));
     }
   }

@@ -5,11 +5,11 @@
 // the repository's root benchmark adds HAProxy and nginx with CPU pinning.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type BenchFigure, reportBench, summarizeLatencies } from '@nuncio/bench-support';
+import { type BenchFigure, reportBench } from '@nuncio/bench-support';
+import { connectionRate, open, pingPong } from './load-clients.ts';
 
 const binPath = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const SECONDS = Number(process.env.NUNCIO_BENCH_SECONDS ?? 3);
@@ -118,13 +118,6 @@ static_resources:
   };
 }
 
-function open(port: number): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port, noDelay: true }, () => resolve(socket));
-    socket.once('error', reject);
-  });
-}
-
 /** MiB/s echoed back over 4 connections that each keep writing 64 KiB chunks. */
 async function bulk(port: number): Promise<number> {
   const chunk = Buffer.alloc(64 * 1024, 7);
@@ -153,75 +146,13 @@ async function bulk(port: number): Promise<number> {
   return bytes / seconds / (1024 * 1024);
 }
 
-/** Connections per second, 8 at a time: connect, 1 KiB each way, close. */
-async function connectionRate(port: number): Promise<number> {
-  const payload = Buffer.alloc(1024, 1);
-  let done = 0;
-  let running = true;
-  const one = async () => {
-    const socket = await open(port);
-    await new Promise<void>((resolve, reject) => {
-      let got = 0;
-      socket.on('data', (data: Buffer) => {
-        got += data.length;
-        if (got >= payload.length) socket.end();
-      });
-      socket.once('close', () => resolve());
-      socket.once('error', reject);
-      socket.write(payload);
-    });
-  };
-  const loop = async () => {
-    while (running) {
-      try {
-        await one();
-        done++;
-      } catch {
-        // a reset connection counts for nothing
-      }
-    }
-  };
-  const loops = Array.from({ length: 8 }, loop);
-  await new Promise((r) => setTimeout(r, 500));
-  const start = done;
-  const t0 = performance.now();
-  await new Promise((r) => setTimeout(r, SECONDS * 1000));
-  const count = done - start;
-  const seconds = (performance.now() - t0) / 1000;
-  running = false;
-  await Promise.all(loops);
-  return count / seconds;
-}
-
-/** Round trips of one byte on one connection: p50 and p99 in microseconds. */
-async function pingPong(port: number): Promise<{ p50: number; p99: number }> {
-  const socket = await open(port);
-  socket.on('error', () => {});
-  const byte = Buffer.from([1]);
-  const samples: number[] = [];
-  let waiter: (() => void) | null = null;
-  socket.on('data', () => waiter?.());
-  const deadline = performance.now() + SECONDS * 1000;
-  for (let i = 0; performance.now() < deadline; i++) {
-    const t0 = performance.now();
-    await new Promise<void>((resolve) => {
-      waiter = resolve;
-      socket.write(byte);
-    });
-    if (i >= 200) samples.push((performance.now() - t0) * 1000);
-  }
-  socket.destroy();
-  const summary = summarizeLatencies(samples);
-  return { p50: summary.p50, p99: summary.p99 };
-}
-
 async function measure(target: Target) {
   console.error(`${target.name}: bulk throughput`);
   const throughput = await bulk(target.port);
   console.error(`${target.name}: connection rate`);
-  const rate = await connectionRate(target.port);
+  const rate = await connectionRate(target.port, SECONDS, 500);
   console.error(`${target.name}: ping-pong`);
-  const latency = await pingPong(target.port);
+  const latency = await pingPong(target.port, SECONDS);
   return { throughput, rate, ...latency };
 }
 
