@@ -93,11 +93,17 @@ export function allocChain(m: StoreMemory, s: number, count: number): number {
 export function freeChain(m: StoreMemory, s: number, first: number): void {
   const i32 = m.i32;
   const stripeAt = m.stripeAt(s);
-  const cacheAt = m.cacheAt(s);
   const heapWord = m.heapWord;
   const blockWords = m.blockWords;
   const cap = m.cacheCap;
   let cached = i32[stripeAt + S_CACHE_COUNT]!;
+  // A one-block entry (any small value) into a cache with room: the common case.
+  if (cached < cap - 1 && i32[heapWord + first * blockWords + E_NEXT_BLOCK] === 0) {
+    i32[m.cacheAt(s) + cached] = first;
+    i32[stripeAt + S_CACHE_COUNT] = cached + 1;
+    return;
+  }
+  const cacheAt = m.cacheAt(s);
   let b = first;
   while (b !== 0 && cached < cap) {
     const next = i32[heapWord + b * blockWords + E_NEXT_BLOCK]!;

@@ -153,13 +153,21 @@ function noOtherReader(m: StoreMemory): boolean {
  * and now and then the epoch is moved on.
  */
 export function retire(m: StoreMemory, s: number, e: number): void {
+  if (m.quietCheckSkip === 0 && noOtherReader(m)) {
+    m.quietCheckBackoff = 0;
+    freeChain(m, s, e);
+    return;
+  }
+  retireToLimbo(m, s, e);
+}
+
+/**
+ * {@link retire} when another thread may be reading, or when it is not time to look (kept out of
+ * retire so that the quiet case stays small enough for the compiler to inline).
+ */
+function retireToLimbo(m: StoreMemory, s: number, e: number): void {
   // While other threads keep reading, looking costs more than it saves: look less often.
   if (m.quietCheckSkip === 0) {
-    if (noOtherReader(m)) {
-      m.quietCheckBackoff = 0;
-      freeChain(m, s, e);
-      return;
-    }
     m.quietCheckBackoff =
       m.quietCheckBackoff < MAX_QUIET_BACKOFF ? m.quietCheckBackoff * 2 + 1 : MAX_QUIET_BACKOFF;
     m.quietCheckSkip = m.quietCheckBackoff;
