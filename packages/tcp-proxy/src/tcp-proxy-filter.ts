@@ -1,3 +1,5 @@
+// Imported rather than read from the global, whose lazy getter runs on every access.
+import { performance } from 'node:perf_hooks';
 import type { AccessLog } from '@nuncio/access-log';
 import { ResponseFlag } from '@nuncio/access-log';
 import type { BufferInstance } from '@nuncio/buffer';
