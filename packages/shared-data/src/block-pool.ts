@@ -1,7 +1,10 @@
-// Free blocks: one global pool (an array of block ids under its own lock) and, per stripe, a small
-// cache of ids guarded by the stripe lock the caller already holds. A replace frees about as many
-// blocks as it takes, so in steady state a write touches only its own stripe's cache and the pool
-// lock is taken once per batch, not once per write. Lock order: stripe, then pool.
+// Free blocks: one global pool (an array of block ids under its own lock); per stripe, a small
+// cache of ids guarded by the stripe lock the caller already holds; per handle, a stash of a few
+// single blocks that only its own thread touches (under whatever stripe lock it holds, which is
+// what orders it against recovery). A replace frees about as many blocks as it takes, so in steady
+// state a write of a small value reuses a block of its own thread's stash, still in that core's
+// cache, and the pool lock is taken once per batch, not once per write. Lock order: stripe, then
+// pool.
 //
 // Crash safety: a chain is built in blocks nobody can reach until the caller links it, and block
 // ids move between cache and pool only under locks. If a thread dies half way, some ids may be
@@ -16,7 +19,9 @@ import {
   G_POOL_LOCK,
   G_QUARANTINE_COUNT,
   G_QUARANTINE_EPOCH,
+  HD_STASH_COUNT,
   S_CACHE_COUNT,
+  STASH_MAX,
 } from './layout.ts';
 import { acquireLock, releaseLock } from './lock.ts';
 import type { StoreMemory } from './store-memory.ts';
@@ -31,6 +36,16 @@ export const ALLOC_LOCK_TIMEOUT = -1;
  */
 export function allocChain(m: StoreMemory, s: number, count: number): number {
   const i32 = m.i32;
+  if (count === 1) {
+    const stashAt = m.handleAt + HD_STASH_COUNT;
+    const stashed = i32[stashAt]!;
+    if (stashed > 0) {
+      const b = i32[stashAt + stashed]!;
+      i32[stashAt] = stashed - 1;
+      i32[m.heapWord + b * m.blockWords + E_NEXT_BLOCK] = 0;
+      return b;
+    }
+  }
   const stripeAt = m.stripeAt(s);
   const cacheAt = m.cacheAt(s);
   let cached = i32[stripeAt + S_CACHE_COUNT]!;
@@ -97,11 +112,20 @@ export function freeChain(m: StoreMemory, s: number, first: number): void {
   const blockWords = m.blockWords;
   const cap = m.cacheCap;
   let cached = i32[stripeAt + S_CACHE_COUNT]!;
-  // A one-block entry (any small value) into a cache with room: the common case.
-  if (cached < cap - 1 && i32[heapWord + first * blockWords + E_NEXT_BLOCK] === 0) {
-    i32[m.cacheAt(s) + cached] = first;
-    i32[stripeAt + S_CACHE_COUNT] = cached + 1;
-    return;
+  // A one-block entry (any small value), the common case: into this handle's stash, or the cache.
+  if (i32[heapWord + first * blockWords + E_NEXT_BLOCK] === 0) {
+    const stashAt = m.handleAt + HD_STASH_COUNT;
+    const stashed = i32[stashAt]!;
+    if (stashed < STASH_MAX) {
+      i32[stashAt + stashed + 1] = first;
+      i32[stashAt] = stashed + 1;
+      return;
+    }
+    if (cached < cap - 1) {
+      i32[m.cacheAt(s) + cached] = first;
+      i32[stripeAt + S_CACHE_COUNT] = cached + 1;
+      return;
+    }
   }
   const cacheAt = m.cacheAt(s);
   let b = first;
@@ -127,6 +151,24 @@ export function freeChain(m: StoreMemory, s: number, first: number): void {
     }
   }
   i32[stripeAt + S_CACHE_COUNT] = cached;
+}
+
+/**
+ * Gives handle `m`'s stash back to the pool (under the pool lock), as its handle closes; false
+ * when the pool lock timed out (the blocks then wait for recovery).
+ */
+export function emptyStash(m: StoreMemory): boolean {
+  const i32 = m.i32;
+  const stashAt = m.handleAt + HD_STASH_COUNT;
+  const stashed = i32[stashAt]!;
+  if (stashed === 0) return true;
+  if (!acquireLock(i32, G_POOL_LOCK, m.handle, m.timeoutMs)) return false;
+  let pooled = i32[G_POOL_COUNT]!;
+  for (let k = 1; k <= stashed; k++) i32[m.poolAt + pooled++] = i32[stashAt + k]!;
+  i32[G_POOL_COUNT] = pooled;
+  i32[stashAt] = 0;
+  releaseLock(i32, G_POOL_LOCK, m.handle);
+  return true;
 }
 
 /** Gives the chain starting at `first` straight back to the pool (under the pool lock). */

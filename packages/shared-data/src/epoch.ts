@@ -12,12 +12,15 @@
 import { freeChain, freeChainToPool } from './block-pool.ts';
 import { BAG_MASK, BAGS, EPOCH_MASK, epochsBetween } from './epoch-math.ts';
 import {
+  DEFER_MAX,
   E_LIMBO,
+  E_NEXT_BLOCK,
   E_VALUE_LEN,
   G_EPOCH,
   G_EPOCH_LOCK,
   G_HANDLE_HIGH,
   HANDLE_WORDS,
+  HD_DEFERRED,
   HD_READ_SEQ,
   HD_STATE,
   S_LIMBO,
@@ -27,11 +30,11 @@ import {
 } from './layout.ts';
 import type { StoreMemory } from './store-memory.ts';
 
-/** A writer tries to move the epoch on after every this many entries it retires (power of 2)... */
+/** A writer tries to move the epoch on after every this many entries it puts in limbo (power of 2)... */
 const ADVANCE_EVERY = 16;
 /** ...and after every entry with a value this large, which is worth freeing soon. */
 const ADVANCE_FOR_VALUE_BYTES = 8192;
-/** Most retires between two looks for a moment when no other thread is reading. */
+/** Most looks skipped (each a batch of deferred entries, or one large entry) between two made. */
 const MAX_QUIET_BACKOFF = 63;
 
 /**
@@ -147,37 +150,108 @@ function noOtherReader(m: StoreMemory): boolean {
 }
 
 /**
- * Retires entry `e`, just unlinked from stripe `s` (lock held). If no other thread is reading it
- * is freed at once (the block then goes straight back into use, still in cache); otherwise it goes
- * into the stripe's bag for the current epoch, the bags readers can no longer be in are freed,
- * and now and then the epoch is moved on.
+ * Retires entry `e`, just unlinked from stripe `s` (lock held). Looking whether another thread is
+ * reading costs an `Atomics.load` per handle, and putting an entry in limbo one of the epoch: a
+ * large share of a small write. So a one-block entry only joins this handle's deferred list, and
+ * every DEFER_MAX entries one look decides for all of them (see flushDeferred): freed at once if
+ * no other thread is reading (the blocks go straight back into use, still in cache), otherwise
+ * into the stripe's bag for the current epoch, read once. An entry of several blocks (a larger
+ * value, worth freeing soon) is decided on its own, at once.
  */
 export function retire(m: StoreMemory, s: number, e: number): void {
-  if (m.quietCheckSkip === 0 && noOtherReader(m)) {
-    m.quietCheckBackoff = 0;
+  const i32 = m.i32;
+  if (i32[m.blockAt(e) + E_NEXT_BLOCK] !== 0) {
+    retireNow(m, s, e);
+    return;
+  }
+  i32[m.blockAt(e) + E_LIMBO] = i32[m.handleAt + HD_DEFERRED]!;
+  i32[m.handleAt + HD_DEFERRED] = e;
+  if (++m.deferredCount >= DEFER_MAX) flushDeferred(m, s);
+}
+
+/** {@link retire} of a multi-block entry (kept out of retire so that retire inlines). */
+function retireNow(m: StoreMemory, s: number, e: number): void {
+  if (lookForQuiet(m)) {
     freeChain(m, s, e);
     return;
   }
-  retireToLimbo(m, s, e);
+  const i32 = m.i32;
+  i32[m.blockAt(e) + E_LIMBO] = 0;
+  putInLimbo(m, s, e, e, 1, i32[m.blockAt(e) + E_VALUE_LEN]! > ADVANCE_FOR_VALUE_BYTES);
 }
 
 /**
- * {@link retire} when another thread may be reading, or when it is not time to look (kept out of
- * retire so that the quiet case stays small enough for the compiler to inline).
+ * Frees this handle's deferred entries, or puts them in stripe `s`'s limbo (lock held) if another
+ * thread may be reading; returns how many it freed. The look, and the read of the epoch, come
+ * after every deferred entry's unlink (earlier in this thread's program order), so the arguments
+ * for a single entry hold for each of them. Blocks are interchangeable, so entries of other
+ * stripes may go to this stripe's cache or bag.
  */
-function retireToLimbo(m: StoreMemory, s: number, e: number): void {
-  // While other threads keep reading, looking costs more than it saves: look less often.
-  if (m.quietCheckSkip === 0) {
-    m.quietCheckBackoff =
-      m.quietCheckBackoff < MAX_QUIET_BACKOFF ? m.quietCheckBackoff * 2 + 1 : MAX_QUIET_BACKOFF;
-    m.quietCheckSkip = m.quietCheckBackoff;
-  } else {
-    m.quietCheckSkip--;
+export function flushDeferred(m: StoreMemory, s: number): number {
+  const i32 = m.i32;
+  const first = i32[m.handleAt + HD_DEFERRED]!;
+  if (first === 0) return 0;
+  // Unhooked first: a thread dying half way only leaks, and recovery reclaims what it leaks.
+  i32[m.handleAt + HD_DEFERRED] = 0;
+  const count = m.deferredCount;
+  m.deferredCount = 0;
+  if (lookForQuiet(m)) {
+    for (let e = first; e !== 0; ) {
+      const next = i32[m.blockAt(e) + E_LIMBO]!;
+      freeChain(m, s, e);
+      e = next;
+    }
+    return count;
   }
+  let last = first;
+  for (
+    let next = i32[m.blockAt(last) + E_LIMBO]!;
+    next !== 0;
+    next = i32[m.blockAt(last) + E_LIMBO]!
+  ) {
+    last = next;
+  }
+  putInLimbo(m, s, first, last, count, false);
+  return 0;
+}
+
+/**
+ * Whether no other thread is in a read session now (see noOtherReader), when it is time to look:
+ * after a look that finds a reader, the next ones come less and less often (up to one in
+ * MAX_QUIET_BACKOFF + 1), since while other threads keep reading, looking costs more than it saves.
+ */
+function lookForQuiet(m: StoreMemory): boolean {
+  if (m.quietCheckSkip !== 0) {
+    m.quietCheckSkip--;
+    return false;
+  }
+  if (noOtherReader(m)) {
+    m.quietCheckBackoff = 0;
+    return true;
+  }
+  m.quietCheckBackoff =
+    m.quietCheckBackoff < MAX_QUIET_BACKOFF ? m.quietCheckBackoff * 2 + 1 : MAX_QUIET_BACKOFF;
+  m.quietCheckSkip = m.quietCheckBackoff;
+  return false;
+}
+
+/**
+ * Puts the unlinked entries `first`..`last` (chained through E_LIMBO, `count` of them) into stripe
+ * `s`'s bag for the current epoch (lock held), frees the bags readers can no longer be in, and now
+ * and then (or with `advanceNow`) tries to move the epoch on.
+ */
+function putInLimbo(
+  m: StoreMemory,
+  s: number,
+  first: number,
+  last: number,
+  count: number,
+  advanceNow: boolean,
+): void {
   const i32 = m.i32;
   const at = m.stripeAt(s);
-  // Read after the unlink (an Atomics.store), so any reader that can still reach `e` announced
-  // this epoch or an earlier one.
+  // Read after the unlinks (Atomics.store), so any reader that can still reach one of them
+  // announced this epoch or an earlier one.
   const epoch = Atomics.load(i32, G_EPOCH);
   const bag = epoch & BAG_MASK;
   // A bag holding another epoch's entries holds epoch - 4 or older: free to go.
@@ -185,9 +259,9 @@ function retireToLimbo(m: StoreMemory, s: number, e: number): void {
     freeBag(m, s, bag, false);
   }
   i32[at + S_LIMBO_EPOCH + bag] = epoch;
-  i32[m.blockAt(e) + E_LIMBO] = i32[at + S_LIMBO + bag]!;
-  i32[at + S_LIMBO + bag] = e;
-  i32[at + S_LIMBO_COUNT] = i32[at + S_LIMBO_COUNT]! + 1;
+  i32[m.blockAt(last) + E_LIMBO] = i32[at + S_LIMBO + bag]!;
+  i32[at + S_LIMBO + bag] = first;
+  i32[at + S_LIMBO_COUNT] = i32[at + S_LIMBO_COUNT]! + count;
   // The bags two and three epochs back are free to go.
   for (let back = 2; back <= 3; back++) {
     const old = (epoch - back) & BAG_MASK;
@@ -198,11 +272,11 @@ function retireToLimbo(m: StoreMemory, s: number, e: number): void {
       freeBag(m, s, old, false);
     }
   }
-  if (
-    ((++m.retired & (ADVANCE_EVERY - 1)) === 0 ||
-      i32[m.blockAt(e) + E_VALUE_LEN]! > ADVANCE_FOR_VALUE_BYTES) &&
-    tryAdvance(m)
-  ) {
+  const before = m.retired;
+  m.retired = (before + count) | 0;
+  // Every ADVANCE_EVERY entries retired to limbo.
+  const due = (m.retired ^ before) >>> 0 >= ADVANCE_EVERY;
+  if ((due || advanceNow) && tryAdvance(m)) {
     freeOldBags(m, s, Atomics.load(i32, G_EPOCH), false);
   }
 }
@@ -215,11 +289,12 @@ function retireToLimbo(m: StoreMemory, s: number, e: number): void {
  */
 export function reclaimForSpace(m: StoreMemory, s: number): boolean {
   const i32 = m.i32;
+  let freed = flushDeferred(m, s);
   // Two advances make everything retired up to now old enough, if no reader holds them back.
   tryAdvance(m);
   tryAdvance(m);
   const epoch = Atomics.load(i32, G_EPOCH);
-  let freed = freeOldBags(m, s, epoch, false);
+  freed += freeOldBags(m, s, epoch, false);
   for (let other = 0; other < m.stripes; other++) {
     if (other === s) continue;
     const lockAt = m.stripeAt(other) + S_LOCK;

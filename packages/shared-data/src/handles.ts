@@ -6,8 +6,8 @@ import { DEAD_HANDLE, G_HANDLE_HIGH, HANDLE_WORDS, HD_STATE, type Layout } from 
 
 /**
  * Claims a free handle slot for `threadId`; returns its id (1..maxHandles) or 0 when all are
- * taken. A free slot's pending word is 0 and its read-session counter even: close and recovery
- * leave them so.
+ * taken. A free slot's pending word, deferred list and stash are empty and its read-session
+ * counter even: close and recovery leave them so.
  */
 export function claimHandle(i32: Int32Array, layout: Layout, threadId: number): number {
   for (let h = 0; h < layout.maxHandles; h++) {

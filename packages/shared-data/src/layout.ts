@@ -80,6 +80,22 @@ export const HD_STATE = 0;
 export const HD_READ_SEQ = 1;
 /** Entry this handle is filling outside the lock (large set), or 0. */
 export const HD_PENDING = 2;
+/**
+ * First of the entries this handle has unlinked but not yet freed or put in limbo (see retire in
+ * epoch.ts), chained through E_LIMBO, or 0. Written by the handle's thread under a stripe lock.
+ */
+export const HD_DEFERRED = 3;
+/** Most entries a handle defers that way (all single blocks): reserved in the heap per handle. */
+export const DEFER_MAX = 8;
+/**
+ * The handle's stash of free blocks, in the second line of its slot: this count, then the ids. A
+ * one-block entry takes its block from here and a freed one-block chain goes here first, so a
+ * thread that replaces small values keeps reusing blocks still in its own cache and touches no
+ * shared free list (block-pool.ts). Read and written by the handle's thread under a stripe lock.
+ */
+export const HD_STASH_COUNT = LINE_WORDS;
+/** Most blocks in a handle's stash: reserved in the heap per handle. */
+export const STASH_MAX = LINE_WORDS - 1;
 export const DEAD_HANDLE = -1;
 
 // Entry: the first block of a chain. Word 0 of every block is the next block of its chain.
@@ -198,7 +214,8 @@ export function keyRegionBytes(vmLength: number, keyLength: number): number {
 /**
  * Blocks the heap needs so that any set of entries with at most `maxBytes` of namespace, key and
  * value bytes in at most `maxKeys` entries fits, plus what the stripe caches may hold back, plus
- * room for two largest entries in flight (a replace writes the new value before it frees the old).
+ * what every handle may hold deferred and in its stash, plus room for two largest entries in
+ * flight (a replace writes the new value before it frees the old).
  */
 function heapBlocks(o: ResolvedOptions): number {
   const rest = o.blockSize - BLOCK_HEADER_BYTES;
@@ -206,11 +223,12 @@ function heapBlocks(o: ResolvedOptions): number {
   // it never needs more than two blocks beyond its share of the bytes; padding adds up to 3 bytes.
   const live = 2 * o.maxKeys + Math.ceil((o.maxBytes + 3 * o.maxKeys) / rest);
   const cached = o.stripes * CACHE_CAP;
+  const perHandle = o.maxHandles * (DEFER_MAX + STASH_MAX);
   const largest = blocksFor(
     keyRegionBytes(MAX_VM_ID_BYTES, MAX_KEY_BYTES) + o.maxValueBytes,
     o.blockSize,
   );
-  return 1 + live + cached + 2 * largest;
+  return 1 + live + cached + perHandle + 2 * largest;
 }
 
 /** Lays out a new store; throws when the memory asked for is larger than a store may be. */

@@ -15,8 +15,10 @@ import {
   G_POOL_LOCK,
   G_QUEUE_TABLE_LOCK,
   HANDLE_WORDS,
+  HD_DEFERRED,
   HD_PENDING,
   HD_READ_SEQ,
+  HD_STASH_COUNT,
   HD_STATE,
   Q_LOCK,
   S_LOCK,
@@ -121,6 +123,10 @@ export function recoverThreads(
     const seq = Atomics.load(i32, at + HD_READ_SEQ);
     if ((seq & 1) === 1) Atomics.store(i32, at + HD_READ_SEQ, (seq + 1) | 0);
     Atomics.store(i32, at + HD_PENDING, 0);
+    // Its deferred entries were not marked by the sweep (not a live handle): quarantined above.
+    Atomics.store(i32, at + HD_DEFERRED, 0);
+    // Its stash was not marked either: those blocks joined the quarantine too.
+    Atomics.store(i32, at + HD_STASH_COUNT, 0);
     Atomics.store(i32, at + HD_STATE, 0);
   }
   releaseAll();

@@ -11,8 +11,8 @@
 // COPY_UNDER_LOCK_BYTES are written before the lock is taken, so no lock is held for a big copy.
 
 import { threadId as currentThreadId } from 'node:worker_threads';
-import { ALLOC_LOCK_TIMEOUT, allocChain, freeChain } from './block-pool.ts';
-import { reclaimForSpace, retire } from './epoch.ts';
+import { ALLOC_LOCK_TIMEOUT, allocChain, emptyStash, freeChain } from './block-pool.ts';
+import { flushDeferred, reclaimForSpace, retire } from './epoch.ts';
 import {
   SharedDataClosedError,
   SharedDataInvalidArgumentError,
@@ -36,6 +36,7 @@ import {
   G_POOL_COUNT,
   G_POOL_LOCK,
   G_QUEUE_TABLE_LOCK,
+  HD_DEFERRED,
   HD_PENDING,
   HD_READ_SEQ,
   keyRegionBytes,
@@ -763,12 +764,27 @@ export class SharedDataStoreImpl implements SharedDataStore {
     for (const waker of this.wakers.values()) waker.cancel();
     this.wakers.clear();
     if (this.leftoverKind !== 0) this.settleLeftover();
+    const deferredLeft = !this.flushDeferredOnClose() || !emptyStash(m);
     if (acquireLock(m.i32, G_QUEUE_TABLE_LOCK, m.handle, m.timeoutMs)) {
       this.queues.orphan(new Set([m.handle]));
       releaseLock(m.i32, G_QUEUE_TABLE_LOCK, m.handle);
     }
     this.closed = true;
-    releaseHandle(m.i32, m.layout, m.handle, this.leftoverKind === 0);
+    releaseHandle(m.i32, m.layout, m.handle, this.leftoverKind === 0 && !deferredLeft);
+  }
+
+  /**
+   * Frees (or puts in limbo) the entries this handle retired and deferred, under stripe 0's lock;
+   * false when that lock timed out, leaving them for recovery.
+   */
+  private flushDeferredOnClose(): boolean {
+    const m = this.m;
+    if (m.i32[m.handleAt + HD_DEFERRED] === 0) return true;
+    const lockAt = m.stripeAt(0);
+    if (!this.lockStripe(lockAt)) return false;
+    flushDeferred(m, 0);
+    releaseLock(m.i32, lockAt, m.handle);
+    return true;
   }
 
   // ---- test and admin hooks (not part of the public interface) ------------------------------

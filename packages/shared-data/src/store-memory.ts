@@ -85,6 +85,8 @@ export class StoreMemory {
   /** Retires left before the next look for no other reader, and the current spacing of looks. */
   quietCheckSkip: number;
   quietCheckBackoff: number;
+  /** Entries in this handle's deferred list (HD_DEFERRED). */
+  deferredCount: number;
 
   constructor(buffer: SharedArrayBuffer, layout: Layout, threadId: number) {
     this.buffer = buffer;
@@ -120,6 +122,7 @@ export class StoreMemory {
     this.retired = 0;
     this.quietCheckSkip = 0;
     this.quietCheckBackoff = 0;
+    this.deferredCount = 0;
   }
 
   /** Word index of block `b`. */

@@ -1,6 +1,6 @@
 // Walks everything reachable in the heap: the bucket chains (live entries), the stripes' limbo
-// bags (entries unlinked but maybe still being read), and the entries live handles are filling
-// outside a lock. Every other block is free, in the pool, a stripe cache or recovery's
+// bags and live handles' deferred lists (entries unlinked but maybe still being read), and the
+// entries live handles are filling outside a lock. Every other block is free, in the pool, a stripe cache or recovery's
 // quarantine, or else leaked by a thread that died between two steps of moving it. Recovery uses
 // the sweep to rebuild the free lists; tests and admins use it to check the store is sound.
 // Caller holds every stripe lock and the pool lock, so no writer is between two steps.
@@ -17,7 +17,9 @@ import {
   G_QUARANTINE_COUNT,
   G_QUARANTINE_EPOCH,
   HANDLE_WORDS,
+  HD_DEFERRED,
   HD_PENDING,
+  HD_STASH_COUNT,
   S_CACHE_COUNT,
   S_LIMBO,
   S_LIMBO_COUNT,
@@ -30,11 +32,11 @@ export interface SweepReport {
   readonly entries: number;
   /** Blocks of live entries. */
   readonly liveBlocks: number;
-  /** Blocks of entries unlinked and waiting in limbo for readers to move on. */
+  /** Blocks of entries unlinked and waiting (in limbo or deferred) for readers to move on. */
   readonly retiredBlocks: number;
   /** Blocks of entries open handles are filling outside a lock. */
   readonly pendingBlocks: number;
-  /** Blocks in the pool and the stripe caches. */
+  /** Blocks in the pool, the stripe caches and open handles' stashes. */
   readonly freeBlocks: number;
   /** Blocks recovery set aside until readers have moved on. */
   readonly quarantinedBlocks: number;
@@ -49,6 +51,7 @@ const RETIRED = 2;
 const PENDING = 3;
 const FREE = 4;
 const QUARANTINED = 5;
+const STASHED = 6;
 
 /**
  * Sweeps the heap. `live` are the ids of open handles whose pending entries count as in use.
@@ -60,7 +63,7 @@ export function sweep(m: StoreMemory, live: readonly number[], rebuild: boolean)
   const i32 = m.i32;
   const { blocks, buckets } = m.layout;
   const marks = new Uint8Array(blocks);
-  const counts = new Int32Array(6);
+  const counts = new Int32Array(7);
   const problems: string[] = [];
 
   const markChain = (first: number, mark: number, what: string): void => {
@@ -109,14 +112,23 @@ export function sweep(m: StoreMemory, live: readonly number[], rebuild: boolean)
   }
 
   for (const id of live) {
-    const pending = i32[m.handlesAt + (id - 1) * HANDLE_WORDS + HD_PENDING]!;
+    const at = m.handlesAt + (id - 1) * HANDLE_WORDS;
+    const pending = i32[at + HD_PENDING]!;
     if (pending !== 0)
       markChain(pending, PENDING, `entry ${pending} being written by handle ${id}`);
+    // Entries the handle unlinked and has not yet freed or put in limbo (epoch.ts, retire).
+    for (let e = i32[at + HD_DEFERRED]!; e !== 0; e = i32[m.blockAt(e) + E_LIMBO]!) {
+      if (e < 1 || e >= blocks || marks[e] !== 0) {
+        problems.push(`handle ${id} deferred: bad, repeated or live entry ${e}`);
+        break;
+      }
+      markChain(e, RETIRED, `deferred entry ${e}`);
+    }
   }
 
   const markFree = (b: number, mark: number, where: string): void => {
     if (b < 1 || b >= blocks) problems.push(`${where}: block id ${b} out of range`);
-    else if (marks[b] === FREE || marks[b] === QUARANTINED) {
+    else if (marks[b] === FREE || marks[b] === QUARANTINED || marks[b] === STASHED) {
       problems.push(`${where}: block ${b} is listed free twice`);
     } else if (marks[b] !== 0) problems.push(`${where}: block ${b} is free and in use`);
     else {
@@ -124,6 +136,12 @@ export function sweep(m: StoreMemory, live: readonly number[], rebuild: boolean)
       counts[mark]!++;
     }
   };
+  // Live handles keep their stashes through a rebuild: marked so, they are not pooled.
+  for (const id of live) {
+    const stashAt = m.handlesAt + (id - 1) * HANDLE_WORDS + HD_STASH_COUNT;
+    const stashed = i32[stashAt]!;
+    for (let k = 1; k <= stashed; k++) markFree(i32[stashAt + k]!, STASHED, `handle ${id} stash`);
+  }
   const quarantined = i32[G_QUARANTINE_COUNT]!;
   for (let k = 0; k < quarantined; k++) {
     markFree(i32[m.layout.quarantineAt + k]!, QUARANTINED, 'quarantine');
@@ -157,7 +175,7 @@ export function sweep(m: StoreMemory, live: readonly number[], rebuild: boolean)
     liveBlocks: counts[LIVE]!,
     retiredBlocks: counts[RETIRED]!,
     pendingBlocks: counts[PENDING]!,
-    freeBlocks: counts[FREE]!,
+    freeBlocks: counts[FREE]! + counts[STASHED]!,
     quarantinedBlocks: counts[QUARANTINED]!,
     leakedBlocks: leaked,
     problems,

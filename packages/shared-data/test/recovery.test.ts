@@ -183,6 +183,42 @@ describe('a worker terminated while owning a queue and holding its lock', () => 
   });
 });
 
+describe("a worker's deferred entries and stash", () => {
+  it('are accounted for while it lives, and reclaimed by recovery when it dies', async () => {
+    const store = SharedDataStore.create({ maxKeys: 64, maxBytes: 1 << 20 });
+    const blocks = store.stats().blocks;
+    const worker = startScenario(store, 'small-writes');
+    const held = await firstMessage<{ deferred: number; stashed: number }>(worker);
+    expect(held.deferred).toBeGreaterThan(0);
+    expect(held.stashed).toBeGreaterThan(0);
+    // Alive: its deferred entries count as waiting, its stash as free; nothing leaked.
+    let report = expectSound(store);
+    expect(report.liveBlocks).toBe(3);
+    expect(report.retiredBlocks).toBe(held.deferred);
+    expect(report.freeBlocks + report.retiredBlocks + report.liveBlocks).toBe(blocks);
+    const threadId = await kill(worker);
+    const recovered = store.releaseLocksOf(threadId);
+    expect(recovered.result).toBe(Ok);
+    // Nobody else may use them until readers have moved on: quarantined, then free again.
+    expect(recovered.blocksReclaimed).toBe(held.deferred + held.stashed);
+    report = expectSound(store);
+    expect(report.quarantinedBlocks).toBe(held.deferred + held.stashed);
+    expect(report.freeBlocks + report.quarantinedBlocks + report.liveBlocks).toBe(blocks);
+    for (let k = 0; k < 3; k++) expect(isWholePattern(store.get('vm', `s${k}`).value!)).toBe(true);
+  });
+
+  it('go to limbo, not back into use, while another thread is reading', async () => {
+    const store = SharedDataStore.create({ maxKeys: 64, maxBytes: 1 << 20 });
+    store.set('vm', 'big', patternValue(1, 40));
+    const reader = startScenario(store, 'read-session');
+    expect(await firstMessage(reader)).toEqual({ reading: true });
+    for (let i = 0; i < 24; i++) expect(store.set('vm', 'k', patternValue(i, 40))).toBe(Ok);
+    // The reader's session began before every replacement: each replaced entry may be in use.
+    expect(expectSound(store).retiredBlocks).toBe(23);
+    await kill(reader);
+  });
+});
+
 describe('a worker terminated at an arbitrary point of a write', () => {
   it('leaves only whole values, and recovery gets every block back (8 runs)', async () => {
     const store = SharedDataStore.create({

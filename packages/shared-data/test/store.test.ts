@@ -6,6 +6,7 @@ import {
   sharedDataResultName,
   toWasmResult,
 } from '../src/index.ts';
+import { DEFER_MAX, HD_DEFERRED, HD_STASH_COUNT } from '../src/layout.ts';
 import type { SharedDataStoreImpl } from '../src/store-impl.ts';
 import { isWholePattern, patternValue } from './fixtures/values.ts';
 
@@ -231,6 +232,45 @@ describe('remove, keys and deleteByVmId', () => {
     }
     const report = expectSound(store);
     expect(report.retiredBlocks).toBeLessThan(4 * report.liveBlocks);
+  });
+});
+
+describe('small replaced values: deferred frees and the per-handle stash', () => {
+  function handleWord(store: SharedDataStoreImpl, word: number): number {
+    return store.m.i32[store.m.handleAt + word]!;
+  }
+
+  it('reuses the blocks of replaced small values while nobody reads, and accounts for all of them', () => {
+    const store = create();
+    const blocks = store.stats().blocks;
+    for (let i = 0; i < 1000; i++)
+      expect(store.set('vm', `k${i % 10}`, patternValue(i, 40))).toBe(Ok);
+    // Ten one-block entries live; the replaced ones were freed (at most a batch still deferred).
+    const report = expectSound(store);
+    expect(report.entries).toBe(10);
+    expect(report.liveBlocks).toBe(10);
+    expect(report.retiredBlocks).toBeLessThan(DEFER_MAX);
+    expect(report.freeBlocks + report.retiredBlocks + report.liveBlocks).toBe(blocks);
+    // Freed blocks went to this handle's stash first.
+    expect(handleWord(store, HD_STASH_COUNT)).toBeGreaterThan(0);
+    for (let k = 0; k < 10; k++) expect(isWholePattern(store.get('vm', `k${k}`).value!)).toBe(true);
+  });
+
+  it("gives a closing handle's deferred entries and stash back", () => {
+    const store = create();
+    const blocks = store.stats().blocks;
+    const other = SharedDataStore.open(store.descriptor()) as SharedDataStoreImpl;
+    for (let i = 0; i < DEFER_MAX * 5 + 3; i++) other.set('vm', 'k', patternValue(i, 40));
+    expect(handleWord(other, HD_DEFERRED)).not.toBe(0);
+    expect(handleWord(other, HD_STASH_COUNT)).toBeGreaterThan(0);
+    const words = other.m.handleAt;
+    other.close();
+    expect(store.m.i32[words + HD_DEFERRED]).toBe(0);
+    expect(store.m.i32[words + HD_STASH_COUNT]).toBe(0);
+    const report = expectSound(store);
+    expect(report.liveBlocks).toBe(1);
+    expect(report.freeBlocks + report.retiredBlocks + report.liveBlocks).toBe(blocks);
+    expect(isWholePattern(store.get('vm', 'k').value!)).toBe(true);
   });
 });
 
